@@ -1,0 +1,1 @@
+"""Federation glue: our IRIs, AS2 documents of our objects, fetching, inbox, delivery."""

@@ -1,0 +1,90 @@
+"""The only place that builds and parses this instance's IRIs (DESIGN §3)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+_USER_PATH = re.compile(r"^/users/([a-z0-9_.-]+)$")
+
+
+@dataclass(frozen=True)
+class InstanceUrls:
+    """IRIs of this instance, given its public scheme and host[:port]."""
+
+    scheme: str
+    domain: str
+
+    @property
+    def base(self) -> str:
+        return f"{self.scheme}://{self.domain}"
+
+    def absolute(self, path: str) -> str:
+        """An absolute IRI for a local path starting with `/`."""
+        return self.base + path
+
+    # Instance-level endpoints
+    def instance_actor(self) -> str:
+        return self.absolute("/actor")
+
+    def shared_inbox(self) -> str:
+        return self.absolute("/inbox")
+
+    def instance_outbox(self) -> str:
+        return self.absolute("/actor/outbox")
+
+    def nodeinfo(self) -> str:
+        return self.absolute("/nodeinfo/2.1")
+
+    def nodeinfo_20(self) -> str:
+        return self.absolute("/nodeinfo/2.0")
+
+    def webfinger_template(self) -> str:
+        return self.absolute("/.well-known/webfinger?resource={uri}")
+
+    def home(self) -> str:
+        return self.absolute("/")
+
+    # Users
+    def user(self, username: str) -> str:
+        return self.absolute(f"/users/{quote(username)}")
+
+    def user_profile_page(self, username: str) -> str:
+        return self.absolute(f"/@{quote(username)}")
+
+    def user_collection(self, username: str, collection: str) -> str:
+        """`inbox`, `outbox`, `followers`, `following` or `featured` of a user."""
+        return f"{self.user(username)}/{collection}"
+
+    @staticmethod
+    def rsa_key_id(actor_uri: str) -> str:
+        return f"{actor_uri}#main-key"
+
+    @staticmethod
+    def ed25519_key_id(actor_uri: str) -> str:
+        return f"{actor_uri}#ed25519-key"
+
+    def media(self, filename: str) -> str:
+        return self.absolute(f"/media/{quote(filename)}")
+
+    def acct(self, username: str) -> str:
+        """The `acct:` URI WebFinger uses as subject."""
+        return f"acct:{username}@{self.domain}"
+
+    def parse_user(self, iri: str) -> str | None:
+        """The username if `iri` is one of our user actor or profile IRIs, else None."""
+        parts = urlsplit(iri)
+        if f"{parts.scheme}://{parts.netloc}".lower() != self.base.lower():
+            return None
+        match = _USER_PATH.match(parts.path)
+        if match:
+            return match.group(1)
+        if parts.path.startswith("/@") and _USER_PATH.match("/users/" + parts.path[2:]):
+            return parts.path[2:]
+        return None
+
+    def is_local(self, iri: str) -> bool:
+        """True when `iri` is on this instance's origin."""
+        parts = urlsplit(iri)
+        return f"{parts.scheme}://{parts.netloc}".lower() == self.base.lower()

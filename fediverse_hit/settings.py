@@ -1,0 +1,84 @@
+"""Instance configuration: one frozen object built from the environment (DESIGN §3).
+
+A `.env` file in the data dir may hold the same variables; the real environment wins.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+_LOCAL_HOST = re.compile(r"^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$")
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an instance is configured with; passed explicitly, never read globally."""
+
+    domain: str
+    scheme: str
+    data_dir: Path
+    database_url: str
+    allow_private_addresses: bool
+    registration_rate_limit: int = 5
+    login_attempts_per_window: int = 10
+    login_window_seconds: int = 300
+    max_avatar_bytes: int = 4 * 1024 * 1024
+
+    @property
+    def base_url(self) -> str:
+        """The instance's public origin, e.g. `https://hit.example`."""
+        return f"{self.scheme}://{self.domain}"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.data_dir / "secret.key"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse a minimal `KEY=value` file; blank lines and `#` comments are skipped."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from `environ` (default: the process environment) and the data dir's `.env`."""
+    env = dict(os.environ if environ is None else environ)
+    data_dir = Path(env.get("HIT_DATA_DIR", "./data")).resolve()
+    merged = {**read_dotenv(data_dir / ".env"), **env}
+    domain = merged.get("HIT_DOMAIN", "localhost:8000").strip().lower()
+    default_scheme = "http" if _LOCAL_HOST.match(domain) else "https"
+    scheme = merged.get("HIT_SCHEME", default_scheme).strip().lower()
+    if scheme not in ("http", "https"):
+        raise ValueError(f"HIT_SCHEME must be http or https, not {scheme!r}")
+    database_url = merged.get("HIT_DATABASE_URL") or f"sqlite://{data_dir / 'hit.sqlite3'}"
+    return Settings(
+        domain=domain,
+        scheme=scheme,
+        data_dir=data_dir,
+        database_url=database_url,
+        allow_private_addresses=merged.get("HIT_ALLOW_PRIVATE_ADDRESSES", "").lower() in _TRUE,
+    )

@@ -1,0 +1,80 @@
+"""Opening, migrating and closing the database (SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate
+from tortoise.migrations.autodetector import MigrationAutodetector
+from tortoise.migrations.writer import MigrationWriter, format_migration_name
+
+APP_LABEL = "hit"
+MODELS_MODULE = "fediverse_hit.store.models"
+MIGRATIONS_MODULE = "fediverse_hit.migrations"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The Tortoise config dict for `database_url` (`sqlite:///path` or `postgres://…`)."""
+    if database_url.startswith("sqlite://"):
+        connection: dict[str, Any] | str = {
+            "engine": "tortoise.backends.sqlite",
+            "credentials": {
+                "file_path": database_url.removeprefix("sqlite://"),
+                "journal_mode": "WAL",
+                "synchronous": "NORMAL",
+                "busy_timeout": 10000,
+                "foreign_keys": "ON",
+            },
+        }
+    else:
+        connection = database_url
+    return {
+        "connections": {"default": connection},
+        "apps": {
+            APP_LABEL: {
+                "models": [MODELS_MODULE],
+                "migrations": MIGRATIONS_MODULE,
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def open_database(database_url: str) -> None:
+    """Connect Tortoise for this process (the schema must already be migrated)."""
+    await Tortoise.init(config=tortoise_config(database_url))
+
+
+async def apply_migrations(database_url: str) -> None:
+    """Apply every pending migration; safe to run again."""
+    await migrate(config=tortoise_config(database_url))
+
+
+async def close_database() -> None:
+    """Close every connection Tortoise opened."""
+    await Tortoise.close_connections()
+
+
+async def pending_model_changes(database_url: str) -> list[MigrationWriter]:
+    """Migrations the models need that `migrations/` lacks (empty when they agree)."""
+    config = tortoise_config(database_url)
+    async with TortoiseContext() as context:
+        await context.init(config=config)
+        assert context.apps is not None
+        detector = MigrationAutodetector(context.apps, config["apps"])
+        return await detector.changes()
+
+
+async def write_migrations(database_url: str, name: str | None = None) -> list[Path]:
+    """Write the migration files the models need into `migrations/`; returns their paths."""
+    paths = []
+    for writer in await pending_model_changes(database_url):
+        if name:
+            writer.name = format_migration_name(int(writer.name.split("_", 1)[0]), name)
+        paths.append(Path(writer.write()))
+    return paths

@@ -1,0 +1,15 @@
+"""All Tortoise models of the `hit` app; Tortoise discovers them from this module."""
+
+from fediverse_hit.store.models.accounts import AccessToken, Account, Invite, LoginAttempt
+from fediverse_hit.store.models.actors import Actor, ActorKey
+from fediverse_hit.store.models.instance import InstanceSetting
+
+__all__ = [
+    "AccessToken",
+    "Account",
+    "Actor",
+    "ActorKey",
+    "InstanceSetting",
+    "Invite",
+    "LoginAttempt",
+]
