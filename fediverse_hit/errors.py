@@ -17,8 +17,10 @@ and as an HTML page for browsers.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
+from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 if TYPE_CHECKING:
@@ -95,13 +97,26 @@ async def handle_hit_error(request: Request, exc: Exception) -> Response:
     """Map a HitError to JSON (`{"error": message}`) or the HTML error page."""
     assert isinstance(exc, HitError)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
+    return error_response(request, exc.status_code, exc.title, exc.message, headers)
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (no such route, wrong method) in the same two shapes."""
+    assert isinstance(exc, HTTPException)
+    title = HTTPStatus(exc.status_code).phrase
+    return error_response(request, exc.status_code, title, title, dict(exc.headers or {}))
+
+
+def error_response(
+    request: Request, status: int, title: str, message: str, headers: dict[str, str]
+) -> Response:
+    """The error as an HTML page for browsers, else as JSON."""
     if wants_html(request):
-        templates = request.app.state.templates
-        return templates.TemplateResponse(  # type: ignore[no-any-return]
+        return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
             request,
             "error.html",
-            {"status": exc.status_code, "title": exc.title, "message": exc.message},
-            status_code=exc.status_code,
+            {"status": status, "title": title, "message": message, "viewer": None},
+            status_code=status,
             headers=headers,
         )
-    return JSONResponse({"error": exc.message}, status_code=exc.status_code, headers=headers)
+    return JSONResponse({"error": message}, status_code=status, headers=headers)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,3 +83,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_url=database_url,
         allow_private_addresses=merged.get("HIT_ALLOW_PRIVATE_ADDRESSES", "").lower() in _TRUE,
     )
+
+
+def read_secret(settings: Settings) -> str:
+    """The instance secret (signs session cookies); `fediverse-hit init` creates it."""
+    try:
+        return settings.secret_path.read_text(encoding="ascii").strip()
+    except FileNotFoundError as exc:
+        raise RuntimeError(
+            f"No secret at {settings.secret_path}: run `fediverse-hit init` first."
+        ) from exc
+
+
+def ensure_data_dir(settings: Settings) -> None:
+    """Create the data dir, media dir and secret file if missing (never replaces a secret)."""
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    if not settings.secret_path.exists():
+        settings.secret_path.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        settings.secret_path.chmod(0o600)

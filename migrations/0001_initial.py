@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 ('key', fields.CharField(db_index=True, max_length=255)),
                 ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'login_attempts', 'app': 'hit', 'pk_attr': 'id', 'table_description': 'A failed login, keyed by client address and by username; counted in a sliding window.'},
+            options={'table': 'login_attempts', 'app': 'hit', 'pk_attr': 'id', 'table_description': 'A failed login, keyed by client address and by username, counted in a sliding window.'},
             bases=['Model'],
         ),
     ]

@@ -31,8 +31,9 @@ class InstanceUrls:
     def shared_inbox(self) -> str:
         return self.absolute("/inbox")
 
-    def instance_outbox(self) -> str:
-        return self.absolute("/actor/outbox")
+    def instance_collection(self, collection: str) -> str:
+        """`inbox`, `outbox`, `followers`, `following` or `featured` of the instance actor."""
+        return self.absolute(f"/actor/{collection}")
 
     def nodeinfo(self) -> str:
         return self.absolute("/nodeinfo/2.1")
@@ -68,9 +69,13 @@ class InstanceUrls:
     def media(self, filename: str) -> str:
         return self.absolute(f"/media/{quote(filename)}")
 
+    def handle(self, username: str) -> str:
+        """`user@host`, the FEP-2c59 `webfinger` value."""
+        return f"{username}@{self.domain}"
+
     def acct(self, username: str) -> str:
         """The `acct:` URI WebFinger uses as subject."""
-        return f"acct:{username}@{self.domain}"
+        return f"acct:{self.handle(username)}"
 
     def parse_user(self, iri: str) -> str | None:
         """The username if `iri` is one of our user actor or profile IRIs, else None."""

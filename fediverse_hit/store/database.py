@@ -46,8 +46,12 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 
 async def open_database(database_url: str) -> None:
-    """Connect Tortoise for this process (the schema must already be migrated)."""
-    await Tortoise.init(config=tortoise_config(database_url))
+    """Connect Tortoise for this process (the schema must already be migrated).
+
+    Tortoise 1.x keeps its state in a context variable; uvicorn runs the lifespan in another task
+    than the requests, so the context is also published process-wide (`_enable_global_fallback`).
+    """
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
 async def apply_migrations(database_url: str) -> None:

@@ -68,7 +68,7 @@ class Invite(Model):
 
 
 class LoginAttempt(Model):
-    """A failed login, keyed by client address and by username; counted in a sliding window."""
+    """A failed login, keyed by client address and by username, counted in a sliding window."""
 
     id = fields.IntField(primary_key=True)
     key = fields.CharField(max_length=255, db_index=True)

@@ -1,0 +1,58 @@
+"""The ASGI application: settings, database lifespan, middleware, routes and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+
+from fediverse_hit.errors import HitError, handle_hit_error, handle_http_exception
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.services.instance import ensure_instance_actor
+from fediverse_hit.settings import Settings, read_secret
+from fediverse_hit.store.database import close_database, open_database
+from fediverse_hit.web.routes import build_routes
+from fediverse_hit.web.security_headers import SecurityHeadersMiddleware
+from fediverse_hit.web.templating import create_templates
+
+SESSION_COOKIE = "hit_session"
+SESSION_MAX_AGE = 30 * 24 * 3600
+
+
+def create_app(settings: Settings) -> Starlette:
+    """Build the web application for `settings` (the database opens in the lifespan)."""
+    urls = InstanceUrls(scheme=settings.scheme, domain=settings.domain)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await open_database(settings.database_url)
+        await ensure_instance_actor(urls)
+        try:
+            yield
+        finally:
+            await close_database()
+
+    app = Starlette(
+        routes=build_routes(),
+        lifespan=lifespan,
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=settings.scheme == "https"),
+            Middleware(
+                SessionMiddleware,
+                secret_key=read_secret(settings),
+                session_cookie=SESSION_COOKIE,
+                max_age=SESSION_MAX_AGE,
+                same_site="lax",
+                https_only=settings.scheme == "https",
+            ),
+        ],
+        exception_handlers={HitError: handle_hit_error, HTTPException: handle_http_exception},
+    )
+    app.state.settings = settings
+    app.state.urls = urls
+    app.state.templates = create_templates(settings)
+    return app

@@ -1,0 +1,157 @@
+"""The `fediverse-hit` command line (DESIGN §3): init, serve, user, token, demo, makemigrations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from fediverse_hit.errors import HitError
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.services.accounts import create_account
+from fediverse_hit.services.demo import seed_demo
+from fediverse_hit.services.instance import ensure_instance_actor
+from fediverse_hit.services.tokens import create_token
+from fediverse_hit.settings import Settings, ensure_data_dir, load_settings
+from fediverse_hit.store.accounts import find_account
+from fediverse_hit.store.database import (
+    apply_migrations,
+    close_database,
+    open_database,
+    write_migrations,
+)
+
+
+def _urls(settings: Settings) -> InstanceUrls:
+    return InstanceUrls(scheme=settings.scheme, domain=settings.domain)
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
+    await open_database(settings.database_url)
+    try:
+        await work()
+    finally:
+        await close_database()
+
+
+async def initialize(settings: Settings) -> None:
+    """Create the data dir and secret, apply migrations, create the instance actor (idempotent)."""
+    ensure_data_dir(settings)
+    await apply_migrations(settings.database_url)
+    await close_database()
+    await _with_database(settings, lambda: ensure_instance_actor(_urls(settings)))
+
+
+async def _cmd_init(settings: Settings, args: argparse.Namespace) -> None:
+    await initialize(settings)
+    print(f"Initialized {settings.base_url} (data in {settings.data_dir})")
+
+
+async def _cmd_user_create(settings: Settings, args: argparse.Namespace) -> None:
+    password = args.password or secrets.token_urlsafe(12)
+
+    async def work() -> None:
+        account = await create_account(
+            args.name, password, _urls(settings), is_admin=args.admin, allow_reserved=True
+        )
+        role = "admin" if account.is_admin else "user"
+        print(f"Created {role} @{account.username}@{settings.domain}")
+        if not args.password:
+            print(f"Password: {password}")
+
+    await _with_database(settings, work)
+
+
+async def _cmd_token_create(settings: Settings, args: argparse.Namespace) -> None:
+    async def work() -> None:
+        account = await find_account(args.name.lower())
+        if account is None:
+            raise HitError(f"No user named {args.name!r}.")
+        token = await create_token(account, args.label)
+        print(f"Token {args.label!r} for @{account.username}; keep it secret:", file=sys.stderr)
+        print(token)
+
+    await _with_database(settings, work)
+
+
+async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
+    await initialize(settings)
+
+    async def work() -> None:
+        login = await seed_demo(_urls(settings))
+        print(f"Demo data ready at {settings.base_url}/")
+        print(f"Admin login: {login.username} / {login.password}")
+
+    await _with_database(settings, work)
+
+
+async def _cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> None:
+    paths = await write_migrations("sqlite://:memory:", args.name)
+    print("\n".join(f"Created {path}" for path in paths) or "No changes detected")
+
+
+def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from fediverse_hit.app import create_app
+
+    asyncio.run(initialize(settings))
+    shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
+    print(f"Fediverse Hit listening on http://{shown_host}:{args.port}/ (public URL {settings.base_url}/)", flush=True)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        log_level="warning",
+        access_log=False,
+    )
+
+
+AsyncCommand = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, None]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="fediverse-hit", description="Fediverse Hit server")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("init", help="create data dir, secret, keys; apply migrations").set_defaults(run=_cmd_init)
+    serve = commands.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-worker", action="store_true", help="do not run background work in this process")
+    serve.set_defaults(sync=_cmd_serve)
+    user = commands.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
+    create_user = user.add_parser("create", help="create a user")
+    create_user.add_argument("name")
+    create_user.add_argument("--password")
+    create_user.add_argument("--admin", action="store_true")
+    create_user.set_defaults(run=_cmd_user_create)
+    token = commands.add_parser("token", help="manage access tokens").add_subparsers(dest="action", required=True)
+    create_tok = token.add_parser("create", help="create a personal access token for user NAME")
+    create_tok.add_argument("name", help="the user the token acts as")
+    create_tok.add_argument("--label", default="cli", help="what the token is for")
+    create_tok.set_defaults(run=_cmd_token_create)
+    commands.add_parser("demo", help="seed demo users and print the admin login").set_defaults(run=_cmd_demo)
+    migrations = commands.add_parser("makemigrations", help="(developers) write migrations for model changes")
+    migrations.add_argument("--name")
+    migrations.set_defaults(run=_cmd_makemigrations)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script and of `python -m fediverse_hit`."""
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    try:
+        if hasattr(args, "sync"):
+            args.sync(settings, args)
+        else:
+            asyncio.run(args.run(settings, args))
+    except HitError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        raise SystemExit(1) from exc

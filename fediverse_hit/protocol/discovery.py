@@ -1,0 +1,109 @@
+"""WebFinger (RFC 7033), host-meta (RFC 6415) and NodeInfo documents, built and parsed as data.
+
+Mastodon finds actors through the `self` link whose type is exactly `application/activity+json`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import quoteattr
+
+from fediverse_hit.protocol.media_types import (
+    ACTIVITY_JSON,
+    NODEINFO_20_PROFILE,
+    NODEINFO_21_PROFILE,
+    XRD_XML,
+)
+
+PROFILE_PAGE_REL = "http://webfinger.net/rel/profile-page"
+_ACCT = re.compile(r"^(?:acct:)?@?([^@\s/]+)@([^@\s/]+)$", re.IGNORECASE)
+MAX_RESOURCE_LENGTH = 2048
+
+
+class ResourceError(ValueError):
+    """A WebFinger `resource` that is not an acct: URI or an http(s) URL."""
+
+
+@dataclass(frozen=True)
+class WebFingerResource:
+    """A parsed `resource`: either an account (user, host) or a URL."""
+
+    user: str | None = None
+    host: str | None = None
+    url: str | None = None
+
+
+def parse_webfinger_resource(resource: str) -> WebFingerResource:
+    """Parse `acct:user@host`, `user@host` or an http(s) URL; ResourceError otherwise."""
+    value = resource.strip()
+    if not value or len(value) > MAX_RESOURCE_LENGTH:
+        raise ResourceError("resource is missing or too long")
+    if value.lower().startswith(("http://", "https://")):
+        parts = urlsplit(value)
+        if not parts.netloc:
+            raise ResourceError("resource URL has no host")
+        return WebFingerResource(url=value)
+    match = _ACCT.match(unquote(value))
+    if not match:
+        raise ResourceError("resource must be acct:user@host or an http(s) URL")
+    return WebFingerResource(user=match.group(1).lower(), host=match.group(2).lower())
+
+
+def build_jrd(subject: str, aliases: list[str], actor_id: str, profile_url: str | None) -> dict[str, Any]:
+    """A JRD with the `self` ActivityPub link and, for people, the profile page link."""
+    links: list[dict[str, str]] = [{"rel": "self", "type": ACTIVITY_JSON, "href": actor_id}]
+    if profile_url:
+        links.insert(0, {"rel": PROFILE_PAGE_REL, "type": "text/html", "href": profile_url})
+    return {"subject": subject, "aliases": aliases, "links": links}
+
+
+def build_host_meta(webfinger_template: str) -> str:
+    """The XRD host-meta document pointing at our WebFinger endpoint."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n'
+        f'  <Link rel="lrdd" type={quoteattr(XRD_XML)} template={quoteattr(webfinger_template)}/>\n'
+        "</XRD>\n"
+    )
+
+
+def build_nodeinfo_links(nodeinfo_21: str, nodeinfo_20: str) -> dict[str, Any]:
+    """`/.well-known/nodeinfo`: where the 2.1 and 2.0 documents live."""
+    return {
+        "links": [
+            {"rel": NODEINFO_21_PROFILE, "href": nodeinfo_21},
+            {"rel": NODEINFO_20_PROFILE, "href": nodeinfo_20},
+        ]
+    }
+
+
+@dataclass(frozen=True)
+class NodeUsage:
+    users_total: int
+    active_month: int
+    active_halfyear: int
+    local_posts: int
+    open_registrations: bool
+
+
+def build_nodeinfo(version: str, software_version: str, usage: NodeUsage, node_name: str) -> dict[str, Any]:
+    """A NodeInfo 2.1 or 2.0 document (the fields we fill are common to both)."""
+    return {
+        "version": version,
+        "software": {"name": "fediverse-hit", "version": software_version},
+        "protocols": ["activitypub"],
+        "services": {"inbound": [], "outbound": []},
+        "openRegistrations": usage.open_registrations,
+        "usage": {
+            "users": {
+                "total": usage.users_total,
+                "activeMonth": usage.active_month,
+                "activeHalfyear": usage.active_halfyear,
+            },
+            "localPosts": usage.local_posts,
+        },
+        "metadata": {"nodeName": node_name},
+    }

@@ -1,0 +1,45 @@
+"""JSON-LD contexts: the remote ones peers ship preloaded, and our inline term map (DESIGN §7).
+
+Our own terms live under `FHIT_NAMESPACE` (documented in docs/vocabulary.md); every other
+non-preloaded term (Mastodon's `toot:`, schema.org) is defined inline so no peer fetches a context.
+"""
+
+from __future__ import annotations
+
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+SECURITY_V1 = "https://w3id.org/security/v1"
+DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1"
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+DID_V1 = "https://www.w3.org/ns/did/v1"
+WEBFINGER_CONTEXT = "https://purl.archive.org/socialweb/webfinger"
+PUBLIC_COLLECTION = "https://www.w3.org/ns/activitystreams#Public"
+
+FHIT_NAMESPACE = "https://fediverse-hit.org/ns#"
+TOOT_NAMESPACE = "http://joinmastodon.org/ns#"
+SCHEMA_NAMESPACE = "http://schema.org#"
+
+INLINE_TERMS: dict[str, object] = {
+    "toot": TOOT_NAMESPACE,
+    "schema": SCHEMA_NAMESPACE,
+    "fhit": FHIT_NAMESPACE,
+    "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+    "sensitive": "as:sensitive",
+    "featured": {"@id": "toot:featured", "@type": "@id"},
+    "discoverable": "toot:discoverable",
+    "indexable": "toot:indexable",
+    "attributionDomains": {"@id": "toot:attributionDomains", "@type": "@id"},
+    "PropertyValue": "schema:PropertyValue",
+    "value": "schema:value",
+}
+
+# The same remote contexts Fedify sends on actors (`assertionMethod` comes from did/v1 and
+# data-integrity/v1, `Multikey` from multikey/v1), all preloaded by the major servers.
+ACTOR_CONTEXT: list[object] = [
+    AS_CONTEXT,
+    SECURITY_V1,
+    DATA_INTEGRITY_V1,
+    DID_V1,
+    MULTIKEY_V1,
+    WEBFINGER_CONTEXT,
+    INLINE_TERMS,
+]

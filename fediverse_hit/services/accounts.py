@@ -1,0 +1,96 @@
+"""Creating accounts (by an admin or through sign-up) and logging in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from fediverse_hit.errors import Conflict, Forbidden, ValidationFailed
+from fediverse_hit.services.actor_keys import add_actor_keys
+from fediverse_hit.services.instance import RegistrationMode, get_registration_mode
+from fediverse_hit.services.iris import ActorIris
+from fediverse_hit.services.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+)
+from fediverse_hit.services.usernames import normalize_username
+from fediverse_hit.store.accounts import find_invite, username_taken
+from fediverse_hit.store.models import Account, Actor, Invite
+
+
+def check_new_password(password: str) -> None:
+    """Refuse passwords that are too short or absurdly long."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(f"Passwords are at most {MAX_PASSWORD_LENGTH} characters.")
+
+
+async def create_account(
+    username: str,
+    password: str,
+    iris: ActorIris,
+    *,
+    is_admin: bool = False,
+    allow_reserved: bool = False,
+) -> Account:
+    """Create a local account and its Person actor with keys; Conflict if the name is taken."""
+    name = normalize_username(username, allow_reserved=allow_reserved)
+    check_new_password(password)
+    if await username_taken(name):
+        raise Conflict("That username is taken.")
+    password_hash = hash_password(password)
+    uri = iris.user(name)
+    try:
+        async with in_transaction():
+            if await Actor.exists(username=name, domain=iris.domain):
+                raise Conflict("That username is taken.")  # e.g. the instance actor's name
+            actor = await Actor.create(
+                uri=uri, kind="Person", username=name, domain=iris.domain, local=True, name=name
+            )
+            account = await Account.create(
+                actor=actor, username=name, password_hash=password_hash, is_admin=is_admin
+            )
+    except IntegrityError as exc:  # a concurrent sign-up won the race for the name
+        raise Conflict("That username is taken.") from exc
+    await add_actor_keys(actor, iris)
+    return account
+
+
+async def set_password(account: Account, password: str) -> None:
+    """Replace the password and end every existing session of the account."""
+    check_new_password(password)
+    account.password_hash = hash_password(password)
+    account.session_epoch += 1
+    await account.save(update_fields=["password_hash", "session_epoch"])
+
+
+async def register_account(
+    username: str, password: str, iris: ActorIris, *, invite_code: str = ""
+) -> Account:
+    """Sign-up through the web: obeys the registration mode and consumes an invite when needed."""
+    mode = await get_registration_mode()
+    if mode is RegistrationMode.CLOSED:
+        raise Forbidden("Sign-up is closed on this instance.")
+    invite = None
+    if mode is RegistrationMode.INVITE:
+        invite = await _usable_invite(invite_code)
+    account = await create_account(username, password, iris)
+    if invite is not None:
+        await Invite.filter(id=invite.id).update(uses=invite.uses + 1)
+    return account
+
+
+async def _usable_invite(code: str) -> Invite:
+    invite = await find_invite(code.strip()) if code.strip() else None
+    now = datetime.now(UTC)
+    if (
+        invite is None
+        or invite.uses >= invite.max_uses
+        or (invite.expires_at is not None and invite.expires_at <= now)
+    ):
+        raise Forbidden("Sign-up needs a valid invite code on this instance.")
+    return invite

@@ -1,0 +1,24 @@
+"""What services need to know about our IRIs, as a structural type.
+
+`federation.urls.InstanceUrls` satisfies it; services receive it as a parameter so that they
+never import the federation layer (DESIGN §2).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class ActorIris(Protocol):
+    """Builds the IRIs a new local actor is stored with."""
+
+    @property
+    def domain(self) -> str: ...
+
+    def user(self, username: str) -> str: ...
+
+    def instance_actor(self) -> str: ...
+
+    def rsa_key_id(self, actor_uri: str) -> str: ...
+
+    def ed25519_key_id(self, actor_uri: str) -> str: ...

@@ -1,0 +1,58 @@
+"""Named queries over accounts, access tokens, invites and login attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fediverse_hit.store.models import AccessToken, Account, Invite, LoginAttempt
+
+
+async def find_account(username: str) -> Account | None:
+    """The account with this username, with its actor loaded."""
+    return await Account.get_or_none(username=username).prefetch_related("actor")
+
+
+async def find_account_by_id(account_id: int) -> Account | None:
+    return await Account.get_or_none(id=account_id).prefetch_related("actor")
+
+
+async def username_taken(username: str) -> bool:
+    """True when an account or a local actor already has the name (ids are never reused)."""
+    return await Account.exists(username=username)
+
+
+async def count_accounts() -> int:
+    return await Account.filter(deleted_at=None).count()
+
+
+async def count_active_since(since: datetime) -> int:
+    """Accounts that logged in since `since` (NodeInfo activeMonth / activeHalfyear)."""
+    return await Account.filter(deleted_at=None, last_login_at__gte=since).count()
+
+
+async def find_token(token_hash: str) -> AccessToken | None:
+    """An unrevoked token by its hash, with account and actor loaded."""
+    return await AccessToken.get_or_none(token_hash=token_hash, revoked_at=None).prefetch_related(
+        "account__actor"
+    )
+
+
+async def list_tokens(account: Account) -> list[AccessToken]:
+    return await AccessToken.filter(account=account, revoked_at=None).order_by("-id")
+
+
+async def find_invite(code: str) -> Invite | None:
+    return await Invite.get_or_none(code=code)
+
+
+async def record_login_failure(keys: list[str]) -> None:
+    """Record one failed login under each key (client address, username)."""
+    await LoginAttempt.bulk_create([LoginAttempt(key=key) for key in keys])
+
+
+async def count_login_failures(key: str, since: datetime) -> int:
+    return await LoginAttempt.filter(key=key, at__gte=since).count()
+
+
+async def prune_login_failures(before: datetime) -> None:
+    await LoginAttempt.filter(at__lt=before).delete()

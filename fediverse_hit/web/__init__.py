@@ -1,0 +1,1 @@
+"""The web layer: routes, content negotiation, ActivityPub endpoints and HTML pages."""

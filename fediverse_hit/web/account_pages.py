@@ -1,0 +1,77 @@
+"""Sign up, log in and log out pages."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fediverse_hit.errors import HitError
+from fediverse_hit.services.accounts import register_account
+from fediverse_hit.services.instance import get_registration_mode
+from fediverse_hit.services.logins import log_in
+from fediverse_hit.web.rendering import render
+from fediverse_hit.web.sessions import end_session, read_form, start_session
+
+
+async def signup_form(request: Request) -> Response:
+    return await render(request, "signup.html", {"mode": (await get_registration_mode()).value})
+
+
+async def signup(request: Request) -> Response:
+    """Create an account from the sign-up form and log it in; errors re-show the form."""
+    form = await read_form(request)
+    username = str(form.get("username", ""))
+    try:
+        account = await register_account(
+            username,
+            str(form.get("password", "")),
+            request.app.state.urls,
+            invite_code=str(form.get("invite", "")),
+        )
+    except HitError as exc:
+        context = {"mode": (await get_registration_mode()).value, "error": exc.message, "username": username}
+        return await render(request, "signup.html", context, status_code=exc.status_code)
+    start_session(request, account)
+    return RedirectResponse(request.url_for("settings"), status_code=303)
+
+
+async def login_form(request: Request) -> Response:
+    return await render(request, "login.html", {"next": _safe_next(request.query_params.get("next", ""))})
+
+
+async def login(request: Request) -> Response:
+    """Check the password (rate-limited) and start a session; errors re-show the form."""
+    form = await read_form(request)
+    username = str(form.get("username", ""))
+    settings = request.app.state.settings
+    client = request.client.host if request.client else "unknown"
+    try:
+        account = await log_in(
+            username,
+            str(form.get("password", "")),
+            client,
+            max_failures=settings.login_attempts_per_window,
+            window_seconds=settings.login_window_seconds,
+        )
+    except HitError as exc:
+        context = {"error": exc.message, "username": username, "next": _safe_next(str(form.get("next", "")))}
+        response = await render(request, "login.html", context, status_code=exc.status_code)
+        if exc.status_code == 429:
+            response.headers["Retry-After"] = str(settings.login_window_seconds)
+        return response
+    start_session(request, account)
+    target = _safe_next(str(form.get("next", ""))) or str(request.url_for("profile", username=account.username))
+    return RedirectResponse(target, status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    await read_form(request)
+    end_session(request)
+    return RedirectResponse(request.url_for("home"), status_code=303)
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths may be redirected to after login (no open redirects)."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return ""
