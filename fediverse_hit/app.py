@@ -11,8 +11,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from fediverse_hit.errors import HitError, handle_hit_error, handle_http_exception
+from fediverse_hit.federation.runtime import background_worker, federation_runtime
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.services.instance import ensure_instance_actor
 from fediverse_hit.settings import Settings, read_secret
 from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.web.routes import build_routes
@@ -23,16 +23,24 @@ SESSION_COOKIE = "hit_session"
 SESSION_MAX_AGE = 30 * 24 * 3600
 
 
-def create_app(settings: Settings) -> Starlette:
-    """Build the web application for `settings` (the database opens in the lifespan)."""
+def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
+    """Build the web application for `settings` (the database opens in the lifespan).
+
+    With `run_worker` the background worker runs in this process while the app is up.
+    """
     urls = InstanceUrls(scheme=settings.scheme, domain=settings.domain)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await open_database(settings.database_url)
-        await ensure_instance_actor(urls)
         try:
-            yield
+            async with federation_runtime(settings, urls) as runtime:
+                app.state.fetcher = runtime.fetcher
+                if run_worker:
+                    async with background_worker(runtime):
+                        yield
+                else:
+                    yield
         finally:
             await close_database()
 

@@ -1,22 +1,27 @@
-"""The `fediverse-hit` command line (DESIGN §3): init, serve, user, token, demo, makemigrations."""
+"""The `fediverse-hit` command line (DESIGN §3): init, serve, worker, user, token, demo, deliveries."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import secrets
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
 from fediverse_hit.errors import HitError
+from fediverse_hit.federation.runtime import FederationRuntime, federation_runtime
 from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.federation.worker import run_forever, run_once
 from fediverse_hit.services.accounts import create_account
 from fediverse_hit.services.demo import seed_demo
 from fediverse_hit.services.instance import ensure_instance_actor
 from fediverse_hit.services.tokens import create_token
 from fediverse_hit.settings import Settings, ensure_data_dir, load_settings
 from fediverse_hit.store.accounts import find_account
+from fediverse_hit.store.deliveries import make_deliveries_due
 from fediverse_hit.store.database import (
     apply_migrations,
     close_database,
@@ -102,7 +107,7 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
     print(f"Fediverse Hit listening on http://{shown_host}:{args.port}/ (public URL {settings.base_url}/)", flush=True)
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, run_worker=not args.no_worker),
         host=args.host,
         port=args.port,
         proxy_headers=True,
@@ -110,6 +115,37 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         log_level="warning",
         access_log=False,
     )
+
+
+async def _cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
+    async def work() -> None:
+        async with federation_runtime(settings, _urls(settings)) as runtime:
+            await _run_worker(runtime, once=args.once)
+
+    await _with_database(settings, work)
+
+
+async def _run_worker(runtime: FederationRuntime, *, once: bool) -> None:
+    factory, processor = runtime.client_factory(), runtime.inbox_processor()
+    if once:
+        report = await run_once(factory, processor)
+        counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.deliveries.items()))
+        print(f"Deliveries: {counts or 'none due'}; inbox items: {report.inbox_done} done, {report.inbox_failed} failed")
+        return
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    print("Worker running; stop with Ctrl-C or SIGTERM", flush=True)
+    await run_forever(stop, factory, processor)
+
+
+async def _cmd_deliveries_retry(settings: Settings, args: argparse.Namespace) -> None:
+    async def work() -> None:
+        count = await make_deliveries_due(datetime.now(UTC), args.host)
+        print(f"{count} pending deliveries will be tried now")
+
+    await _with_database(settings, work)
 
 
 AsyncCommand = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, None]]
@@ -125,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="do not run background work in this process")
     serve.set_defaults(sync=_cmd_serve)
+    worker = commands.add_parser("worker", help="run background work: deliveries, inbox processing")
+    worker.add_argument("--once", action="store_true", help="process one batch of due work, then exit")
+    worker.set_defaults(run=_cmd_worker)
+    deliveries = commands.add_parser("deliveries", help="inspect and steer outgoing deliveries")
+    retry = deliveries.add_subparsers(dest="action", required=True).add_parser(
+        "retry", help="try every pending delivery now (after a remote server comes back)"
+    )
+    retry.add_argument("--host", help="only deliveries to this host")
+    retry.set_defaults(run=_cmd_deliveries_retry)
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
     create_user = user.add_parser("create", help="create a user")
     create_user.add_argument("name")

@@ -117,3 +117,7 @@ async def client(app: Starlette, settings: Settings) -> AsyncIterator[httpx.Asyn
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=settings.base_url) as http:
         yield http
+
+
+# `instances`: real instances as subprocesses; `peer`: an independent ActivityPub peer.
+pytest_plugins = ["tests.instances", "tests.peer"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -65,6 +66,10 @@ class InstanceUrls:
     @staticmethod
     def ed25519_key_id(actor_uri: str) -> str:
         return f"{actor_uri}#ed25519-key"
+
+    def new_activity_id(self) -> str:
+        """A fresh, never reused IRI for an activity we publish."""
+        return self.absolute(f"/activities/{uuid.uuid4()}")
 
     def media(self, filename: str) -> str:
         return self.absolute(f"/media/{quote(filename)}")

@@ -13,8 +13,8 @@ from xml.sax.saxutils import quoteattr
 
 from fediverse_hit.protocol.media_types import (
     ACTIVITY_JSON,
-    NODEINFO_20_PROFILE,
-    NODEINFO_21_PROFILE,
+    NODEINFO_20_REL,
+    NODEINFO_21_REL,
     XRD_XML,
 )
 
@@ -74,8 +74,8 @@ def build_nodeinfo_links(nodeinfo_21: str, nodeinfo_20: str) -> dict[str, Any]:
     """`/.well-known/nodeinfo`: where the 2.1 and 2.0 documents live."""
     return {
         "links": [
-            {"rel": NODEINFO_21_PROFILE, "href": nodeinfo_21},
-            {"rel": NODEINFO_20_PROFILE, "href": nodeinfo_20},
+            {"rel": NODEINFO_21_REL, "href": nodeinfo_21},
+            {"rel": NODEINFO_20_REL, "href": nodeinfo_20},
         ]
     }
 

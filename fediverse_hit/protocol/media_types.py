@@ -6,8 +6,9 @@ ACTIVITY_JSON = "application/activity+json"
 LD_JSON_AS2 = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 JRD_JSON = "application/jrd+json"
 XRD_XML = "application/xrd+xml"
-NODEINFO_21_PROFILE = "http://nodeinfo.diaspora.software/ns/schema/2.1#"
-NODEINFO_20_PROFILE = "http://nodeinfo.diaspora.software/ns/schema/2.0#"
+# NodeInfo link relations (PROTOCOL.md): no trailing '#', unlike the content-type profile.
+NODEINFO_21_REL = "http://nodeinfo.diaspora.software/ns/schema/2.1"
+NODEINFO_20_REL = "http://nodeinfo.diaspora.software/ns/schema/2.0"
 
 # What we send when fetching (DESIGN §5).
 FETCH_ACCEPT = f"{ACTIVITY_JSON}, {LD_JSON_AS2}"

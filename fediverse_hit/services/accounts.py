@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from fediverse_hit.errors import Conflict, Forbidden, ValidationFailed
@@ -18,7 +19,7 @@ from fediverse_hit.services.passwords import (
 )
 from fediverse_hit.services.usernames import normalize_username
 from fediverse_hit.store.accounts import find_invite, username_taken
-from fediverse_hit.store.models import Account, Actor, Invite
+from fediverse_hit.store.models import AccessToken, Account, Actor, Follow, Invite
 
 
 def check_new_password(password: str) -> None:
@@ -66,6 +67,17 @@ async def set_password(account: Account, password: str) -> None:
     account.password_hash = hash_password(password)
     account.session_epoch += 1
     await account.save(update_fields=["password_hash", "session_epoch"])
+
+
+async def delete_account(account: Account) -> None:
+    """Delete an account: it and its actor stay as tombstones (410, names never reused), its
+    sessions and tokens end, and its follow relationships are removed."""
+    now = datetime.now(UTC)
+    async with in_transaction():
+        await Account.filter(id=account.id).update(deleted_at=now, session_epoch=account.session_epoch + 1)
+        await Actor.filter(id=account.actor_id).update(deleted_at=now)  # type: ignore[attr-defined]
+        await AccessToken.filter(account_id=account.id, revoked_at=None).update(revoked_at=now)
+        await Follow.filter(Q(follower_id=account.actor_id) | Q(followed_id=account.actor_id)).delete()  # type: ignore[attr-defined]
 
 
 async def register_account(

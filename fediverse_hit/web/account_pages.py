@@ -1,4 +1,4 @@
-"""Sign up, log in and log out pages."""
+"""Account lifecycle pages: sign up, log in, log out, delete."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError
+from fediverse_hit.federation.actor_broadcasts import delete_and_announce
 from fediverse_hit.services.accounts import register_account
 from fediverse_hit.services.instance import get_registration_mode
 from fediverse_hit.services.logins import log_in
+from fediverse_hit.services.passwords import check_password
 from fediverse_hit.web.rendering import render
-from fediverse_hit.web.sessions import end_session, read_form, start_session
+from fediverse_hit.web.sessions import end_session, read_form, require_account, start_session
 
 
 async def signup_form(request: Request) -> Response:
@@ -75,3 +77,20 @@ def _safe_next(target: str) -> str:
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return ""
+
+
+async def delete_account_form(request: Request) -> Response:
+    await require_account(request)
+    return await render(request, "delete_account.html", {})
+
+
+async def delete_account(request: Request) -> Response:
+    """Delete the logged-in account after the password is confirmed; followers are told."""
+    account = await require_account(request)
+    form = await read_form(request)
+    if not check_password(account.password_hash, str(form.get("password", ""))):
+        context = {"error": "That password is not right; nothing was deleted."}
+        return await render(request, "delete_account.html", context, status_code=403)
+    await delete_and_announce(account, request.app.state.urls)
+    end_session(request)
+    return RedirectResponse(request.url_for("home"), status_code=303)

@@ -5,16 +5,32 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fediverse_hit.errors import NotFound
+from fediverse_hit.errors import BadRequest, NotFound
 from fediverse_hit.federation.actor_documents import actor_to_ap
-from fediverse_hit.federation.collections import empty_collection
+from fediverse_hit.federation.collections import (
+    PAGE_SIZE,
+    build_collection,
+    build_collection_page,
+    empty_collection,
+)
 from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.store.accounts import find_account
 from fediverse_hit.store.actors import find_actor_by_uri, list_active_keys
+from fediverse_hit.store.follows import (
+    count_followers,
+    count_following,
+    list_follower_uris,
+    list_following_uris,
+)
 from fediverse_hit.web import pages
 from fediverse_hit.web.pages import local_person
 from fediverse_hit.web.negotiation import activity_response, wants_activity_json
 
 USER_COLLECTIONS = ("outbox", "followers", "following", "featured")
+RELATIONSHIP_COLLECTIONS = {
+    "followers": (count_followers, list_follower_uris),
+    "following": (count_following, list_following_uris),
+}
 
 
 async def user_actor(request: Request) -> Response:
@@ -38,13 +54,32 @@ async def instance_actor(request: Request) -> Response:
 
 
 async def user_collection(request: Request) -> Response:
-    """A user's outbox, followers, following or featured collection (empty until they fill)."""
+    """A user's followers/following (paged; sizes only when hidden), outbox or featured."""
     actor = await local_person(request.path_params["username"])
     name = request.path_params["collection"]
     if name not in USER_COLLECTIONS:
         raise NotFound("No such collection.")
     urls: InstanceUrls = request.app.state.urls
-    return activity_response(empty_collection(urls.user_collection(actor.username, name)))
+    collection_id = urls.user_collection(actor.username, name)
+    if name not in RELATIONSHIP_COLLECTIONS:
+        return activity_response(empty_collection(collection_id))
+    account = await find_account(actor.username)
+    hidden = account is not None and account.hide_collections
+    count, list_uris = RELATIONSHIP_COLLECTIONS[name]
+    total = await count(actor)
+    page = _page_number(request.query_params.get("page"))
+    if page is None:
+        return activity_response(build_collection(collection_id, total, hidden=hidden))
+    items = [] if hidden else await list_uris(actor, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    return activity_response(build_collection_page(collection_id, page, total, items))
+
+
+def _page_number(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+        raise BadRequest("`page` must be a positive number.")
+    return int(value)
 
 
 async def instance_collection(request: Request) -> Response:

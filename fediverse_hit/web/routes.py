@@ -6,7 +6,19 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from fediverse_hit.settings import PROJECT_ROOT
-from fediverse_hit.web import account_pages, activitypub, pages, wellknown
+from fediverse_hit.web import (
+    account_pages,
+    activitypub,
+    admin_pages,
+    domain_block_pages,
+    inbox,
+    media,
+    outbox,
+    pages,
+    relationship_pages,
+    settings_pages,
+    wellknown,
+)
 
 STATIC_DIR = PROJECT_ROOT / "templates" / "static"
 
@@ -22,7 +34,10 @@ def build_routes() -> list[BaseRoute]:
         Route("/healthz", wellknown.healthz),
         Route("/actor", activitypub.instance_actor, name="instance_actor"),
         Route("/actor/{collection}", activitypub.instance_collection),
+        Route("/inbox", inbox.shared_inbox, methods=["POST"], name="shared_inbox"),
         Route("/users/{username}", activitypub.user_actor, name="user"),
+        Route("/users/{username}/inbox", inbox.personal_inbox, methods=["POST"]),
+        Route("/users/{username}/outbox", outbox.post_outbox, methods=["POST"]),
         Route("/users/{username}/{collection}", activitypub.user_collection),
         Route("/@{username}", pages.profile_page, name="profile"),
         Route("/signup", account_pages.signup_form, methods=["GET"], name="signup"),
@@ -30,5 +45,36 @@ def build_routes() -> list[BaseRoute]:
         Route("/login", account_pages.login_form, methods=["GET"], name="login"),
         Route("/login", account_pages.login, methods=["POST"]),
         Route("/logout", account_pages.logout, methods=["POST"], name="logout"),
+        Route("/settings", settings_pages.profile_form, methods=["GET"], name="settings"),
+        Route("/settings", settings_pages.save_profile_form, methods=["POST"]),
+        Route("/settings/tokens", settings_pages.tokens_page, methods=["GET"], name="tokens"),
+        Route("/settings/tokens", settings_pages.create_token_form, methods=["POST"]),
+        Route(
+            "/settings/tokens/{token_id:int}/revoke",
+            settings_pages.revoke_token_form,
+            methods=["POST"],
+            name="revoke_token",
+        ),
+        Route("/admin/registrations", admin_pages.registrations_page, methods=["GET"], name="admin_registrations"),
+        Route("/admin/registrations", admin_pages.update_registrations, methods=["POST"]),
+        Route("/settings/delete", account_pages.delete_account_form, methods=["GET"], name="delete_account"),
+        Route("/settings/delete", account_pages.delete_account, methods=["POST"]),
+        Route("/search", relationship_pages.search, name="search"),
+        Route("/relationships/follow", relationship_pages.follow, methods=["POST"], name="follow"),
+        Route("/relationships/unfollow", relationship_pages.unfollow, methods=["POST"], name="unfollow"),
+        Route("/relationships/block", relationship_pages.block, methods=["POST"], name="block"),
+        Route("/relationships/unblock", relationship_pages.unblock, methods=["POST"], name="unblock"),
+        Route("/follow-requests", relationship_pages.follow_requests, name="follow_requests"),
+        Route("/follow-requests/approve", relationship_pages.approve_request, methods=["POST"], name="approve_request"),
+        Route("/follow-requests/reject", relationship_pages.reject_request, methods=["POST"], name="reject_request"),
+        Route("/admin/domain-blocks", domain_block_pages.domain_blocks_page, methods=["GET"], name="domain_blocks"),
+        Route("/admin/domain-blocks", domain_block_pages.add_block, methods=["POST"]),
+        Route(
+            "/admin/domain-blocks/{block_id}/remove",
+            domain_block_pages.remove_block,
+            methods=["POST"],
+            name="remove_domain_block",
+        ),
+        Route("/media/{filename}", media.media_file, name="media"),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

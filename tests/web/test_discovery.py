@@ -76,9 +76,10 @@ async def test_instance_actor_is_an_application_found_by_webfinger(client: httpx
 
 async def test_nodeinfo_lists_activitypub(client: httpx.AsyncClient) -> None:
     links = (await client.get("/.well-known/nodeinfo")).json()["links"]
-    hrefs = {link["rel"].rsplit("/", 1)[-1]: link["href"] for link in links}
-    assert hrefs["2.1#"] == "http://hit.test/nodeinfo/2.1"
-    info = (await client.get(hrefs["2.1#"])).json()
+    hrefs = {link["rel"]: link["href"] for link in links}
+    nodeinfo_21 = hrefs["http://nodeinfo.diaspora.software/ns/schema/2.1"]
+    assert nodeinfo_21 == "http://hit.test/nodeinfo/2.1"
+    info = (await client.get(nodeinfo_21)).json()
     assert info["version"] == "2.1"
     assert info["protocols"] == ["activitypub"]
     assert (await client.get("/nodeinfo/2.0")).json()["version"] == "2.0"

@@ -5,14 +5,29 @@ Model docstrings become SQL table comments in migrations: keep semicolons out of
 
 from fediverse_hit.store.models.accounts import AccessToken, Account, Invite, LoginAttempt
 from fediverse_hit.store.models.actors import Actor, ActorKey
+from fediverse_hit.store.models.federation import (
+    Delivery,
+    DomainBlock,
+    HostHealth,
+    InboxItem,
+    OutgoingActivity,
+)
 from fediverse_hit.store.models.instance import InstanceSetting
+from fediverse_hit.store.models.social import Block, Follow
 
 __all__ = [
     "AccessToken",
     "Account",
     "Actor",
     "ActorKey",
+    "Block",
+    "Delivery",
+    "DomainBlock",
+    "Follow",
+    "HostHealth",
+    "InboxItem",
     "InstanceSetting",
     "Invite",
     "LoginAttempt",
+    "OutgoingActivity",
 ]

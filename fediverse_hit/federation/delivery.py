@@ -1,0 +1,214 @@
+"""Sending one delivery: sign the stored body, POST it, classify the answer (DESIGN §5, §6).
+
+A POST carries exactly the bytes stored in `OutgoingActivity.body`, `Content-Type:
+application/activity+json`, and a draft-cavage rsa-sha256 signature by the sender's RSA key with a
+fresh `Date` on every try (Mastodon `app/lib/request.rb`). What follows a try (delivered, retry
+at, given up, deferred by the circuit breaker) is decided here and written in bulk by `Outcomes`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+
+from fediverse_hit.federation.host_health import Gate, HostHealthBook
+from fediverse_hit.federation.retry import is_success, next_retry
+from fediverse_hit.protocol.http_signatures import sign_request_headers
+from fediverse_hit.protocol.keys import PrivateKey, load_private_key
+from fediverse_hit.store.deliveries import (
+    ClaimedDelivery,
+    FinalRow,
+    RetryRow,
+    find_signing_key,
+    record_final,
+    record_retries,
+    release_deliveries,
+)
+
+ACTIVITY_JSON = "application/activity+json"
+ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+MAX_RESPONSE_BYTES = 64 * 1024  # inbox answers are tiny; read a little so the connection is reused
+MAX_ERROR_CHARS = 500
+KEY_CACHE_SECONDS = 600.0
+
+Clock = Callable[[], datetime]
+ClientFactory = Callable[[], httpx.AsyncClient]
+"""Makes one HTTP client; each sender lane gets its own."""
+
+
+class NoSigningKey(Exception):
+    """The sender has no usable RSA key, so its activities cannot be delivered."""
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A loaded RSA private key and the keyId to name it by."""
+
+    key_id: str
+    private_key: PrivateKey
+
+
+class SigningKeys:
+    """Senders' RSA keys, loaded once per process and kept a while: loading a PEM costs ~40 ms."""
+
+    def __init__(self) -> None:
+        self._keys: dict[int, tuple[SigningKey, float]] = {}
+
+    async def get(self, actor_id: int) -> SigningKey:
+        """The newest unrevoked RSA key of local actor `actor_id`."""
+        cached = self._keys.get(actor_id)
+        if cached is not None and time.monotonic() - cached[1] < KEY_CACHE_SECONDS:
+            return cached[0]
+        found = await find_signing_key(actor_id)
+        if found is None:
+            raise NoSigningKey(f"actor {actor_id} has no RSA private key")
+        key_id, pem = found
+        key = SigningKey(key_id=key_id, private_key=await asyncio.to_thread(load_private_key, pem))
+        self._keys[actor_id] = (key, time.monotonic())
+        return key
+
+
+@dataclass(frozen=True)
+class DeliveryJob:
+    """A claimed delivery with everything needed to send it."""
+
+    claim: ClaimedDelivery
+    body: bytes
+    key: SigningKey
+    claimed_at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one POST gave: a status (None when no response came) and maybe an error text."""
+
+    status: int | None
+    retry_after: str | None = None
+    error: str = ""
+
+
+async def post_delivery(client: httpx.AsyncClient, job: DeliveryJob) -> Attempt:
+    """Sign and POST the job's body to its inbox; never raises for network trouble.
+
+    A kept-alive connection that the server closed just as we reused it fails before any answer;
+    such a POST is sent once more at once on a new connection (inboxes dedupe by activity id).
+    """
+    try:
+        return await _post_signed(client, job)
+    except _STALE_CONNECTION:
+        pass
+    except httpx.HTTPError as exc:
+        return Attempt(None, None, _describe(exc))
+    try:
+        return await _post_signed(client, job)
+    except httpx.HTTPError as exc:
+        return Attempt(None, None, _describe(exc))
+
+
+_STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
+
+async def _post_signed(client: httpx.AsyncClient, job: DeliveryJob) -> Attempt:
+    url = job.claim.inbox_url
+    headers = {"Content-Type": ACTIVITY_JSON, "Accept": ACCEPT}
+    headers.update(
+        sign_request_headers(
+            "POST", url, headers, job.body, key_id=job.key.key_id, private_key=job.key.private_key
+        )
+    )
+    async with client.stream("POST", url, content=job.body, headers=headers) as response:
+        received = 0
+        async for chunk in response.aiter_raw():
+            received += len(chunk)
+            if received > MAX_RESPONSE_BYTES:
+                break
+        status = response.status_code
+        error = "" if is_success(status) else f"HTTP {status} {response.reason_phrase}"
+        return Attempt(status, response.headers.get("retry-after"), error[:MAX_ERROR_CHARS])
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    return f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+
+
+@dataclass
+class Outcomes:
+    """Results of tries waiting to be written, and how many of each kind were seen."""
+
+    final: list[FinalRow] = field(default_factory=list)
+    retries: list[RetryRow] = field(default_factory=list)
+    released: dict[datetime, list[int]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.final) + len(self.retries) + sum(map(len, self.released.values()))
+
+    def _count(self, kind: str) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+    def delivered(self, claim: ClaimedDelivery, status: int) -> None:
+        self.final.append(FinalRow(claim.id, claim.lease, claim.attempts + 1, status, "", False))
+        self._count("delivered")
+
+    def failed(self, claim: ClaimedDelivery, attempts: int, status: int | None, error: str) -> None:
+        self.final.append(FinalRow(claim.id, claim.lease, attempts, status, error, True))
+        self._count("failed")
+
+    def retry(self, claim: ClaimedDelivery, attempts: int, at: datetime, status: int | None, error: str) -> None:
+        self.retries.append(RetryRow(claim.id, claim.lease, attempts, at, status, error))
+        self._count("retried" if attempts > claim.attempts else "deferred")
+
+    def release(self, claim: ClaimedDelivery) -> None:
+        self.released.setdefault(claim.lease, []).append(claim.id)
+        self._count("released")
+
+    async def flush(self, book: HostHealthBook, now: datetime) -> None:
+        """Write every pending result and host change, a few statements in all."""
+        final, retries, released = self.final, self.retries, self.released
+        self.final, self.retries, self.released = [], [], {}
+        await record_final(final, now)
+        await record_retries(retries)
+        for lease, ids in released.items():
+            await release_deliveries(ids, lease)
+        await book.flush()
+
+
+async def attempt_delivery(
+    client: httpx.AsyncClient,
+    job: DeliveryJob,
+    book: HostHealthBook,
+    outcomes: Outcomes,
+    clock: Clock,
+    rng: random.Random,
+) -> None:
+    """Send one job unless its host's circuit is open or the host is unavailable; fold the
+    result into `outcomes` (to be written later) and into the host's health."""
+    claim = job.claim
+    gate, until = book.gate(claim.host, clock())
+    if gate is Gate.UNAVAILABLE:
+        outcomes.failed(claim, claim.attempts, None, f"host {claim.host} is unavailable")
+        return
+    if gate is Gate.DEFER:
+        assert until is not None
+        later = until + timedelta(seconds=rng.uniform(0, 10))
+        outcomes.retry(claim, claim.attempts, later, None, f"circuit open for {claim.host}")
+        return
+    attempt = await post_delivery(client, job)
+    now = clock()
+    book.record(claim.host, attempt.status, now)
+    attempts = claim.attempts + 1
+    if attempt.status is not None and is_success(attempt.status):
+        outcomes.delivered(claim, attempt.status)
+        return
+    decision = next_retry(attempts, attempt.status, attempt.retry_after, now, rng)
+    if decision.retry_at is None:
+        reason = f"{decision.give_up} ({attempt.error})" if attempt.error else decision.give_up
+        outcomes.failed(claim, attempts, attempt.status, reason or "")
+    else:
+        outcomes.retry(claim, attempts, decision.retry_at, attempt.status, attempt.error)

@@ -1,0 +1,194 @@
+"""How remote hosts answer our deliveries: a per-host circuit breaker and unavailable marking.
+
+Circuit breaker: after `FAILURE_THRESHOLD` consecutive failures the circuit opens for a window
+(1 min, doubling per further failure, at most 1 h) during which deliveries to the host are
+deferred, not tried; then one probe is let through (half-open). Mastodon does the same with
+Stoplight in `ActivityPub::DeliveryWorker` (threshold 10, cool-off 60 s).
+Unavailable: a host that failed on 7 distinct UTC days with no success in between is marked
+unavailable and gets nothing until it sends us a valid signed request (`mark_host_available`);
+Mastodon's `DeliveryFailureTracker` (FAILURE_DAYS_THRESHOLD = 7) and `UnavailableDomain`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+
+from fediverse_hit.protocol.signature_primitives import authority_of
+from fediverse_hit.store.deliveries import (
+    clear_host_health,
+    load_host_health,
+    save_host_health,
+)
+from fediverse_hit.store.models import HostHealth
+
+FAILURE_THRESHOLD = 5
+CIRCUIT_WINDOW = timedelta(minutes=1)
+CIRCUIT_MAX_WINDOW = timedelta(hours=1)
+PROBE_WAIT = timedelta(seconds=30)
+UNAVAILABLE_DAYS = 7
+CACHE_SECONDS = 30.0
+
+
+def host_of(url: str) -> str:
+    """The host key of a URL: lower-case host, `:port` unless it is the scheme's default."""
+    return authority_of(url)
+
+
+def is_host_failure(status: int | None) -> bool:
+    """Whether a try says the host itself is in trouble: no answer, 5xx, 408 or 429.
+
+    Other 4xx answers (401, 404, 410…) come from a working server and leave its health alone.
+    """
+    return status is None or status >= 500 or status in (408, 429)
+
+
+class Gate(Enum):
+    """What to do with a delivery to a host right now."""
+
+    SEND = "send"
+    DEFER = "defer"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass
+class HostState:
+    """One host's health as this worker knows it (a HostHealth row plus the half-open probe)."""
+
+    host: str
+    consecutive_failures: int = 0
+    failure_days: set[str] = field(default_factory=set)
+    circuit_open_until: datetime | None = None
+    unavailable_since: datetime | None = None
+    probing: bool = False
+    loaded_at: float = 0.0
+
+    @property
+    def healthy(self) -> bool:
+        return self.consecutive_failures == 0 and self.unavailable_since is None
+
+    def gate(self, now: datetime) -> tuple[Gate, datetime | None]:
+        """SEND, DEFER with the time to try again, or UNAVAILABLE."""
+        if self.unavailable_since is not None:
+            return Gate.UNAVAILABLE, None
+        if self.circuit_open_until is not None and now < self.circuit_open_until:
+            return Gate.DEFER, self.circuit_open_until
+        if self.consecutive_failures >= FAILURE_THRESHOLD:
+            if self.probing:
+                return Gate.DEFER, now + PROBE_WAIT
+            self.probing = True
+        return Gate.SEND, None
+
+    def record_success(self) -> None:
+        """Any success forgets every failure."""
+        self.consecutive_failures = 0
+        self.failure_days = set()
+        self.circuit_open_until = None
+        self.unavailable_since = None
+        self.probing = False
+
+    def record_failure(self, now: datetime) -> None:
+        """Count a failure: maybe open the circuit, maybe mark the host unavailable."""
+        self.probing = False
+        self.consecutive_failures += 1
+        self.failure_days.add(now.date().isoformat())
+        if self.consecutive_failures >= FAILURE_THRESHOLD:
+            doublings = min(self.consecutive_failures - FAILURE_THRESHOLD, 10)
+            self.circuit_open_until = now + min(CIRCUIT_WINDOW * 2**doublings, CIRCUIT_MAX_WINDOW)
+        if len(self.failure_days) >= UNAVAILABLE_DAYS and self.unavailable_since is None:
+            self.unavailable_since = now
+
+
+def state_from_row(row: HostHealth | None, host: str) -> HostState:
+    """A HostState from its stored row (or a clean one)."""
+    if row is None:
+        return HostState(host=host, loaded_at=time.monotonic())
+    return HostState(
+        host=host,
+        consecutive_failures=row.consecutive_failures,
+        failure_days=set(row.failure_days or []),
+        circuit_open_until=row.circuit_open_until,
+        unavailable_since=row.unavailable_since,
+        loaded_at=time.monotonic(),
+    )
+
+
+class HostHealthBook:
+    """A worker's view of host health: read in bulk per batch, changed in memory, saved in bulk.
+
+    Healthy hosts that keep succeeding cost no writes at all, the common case.
+    """
+
+    def __init__(self) -> None:
+        self._states: dict[str, HostState] = {}
+        self._dirty: set[str] = set()
+
+    async def refresh(self, hosts: set[str]) -> None:
+        """Load the rows of hosts not known, or known for longer than the cache time."""
+        stale = time.monotonic() - CACHE_SECONDS
+        wanted = {
+            host
+            for host in hosts
+            if host not in self._dirty
+            and (host not in self._states or self._states[host].loaded_at < stale)
+        }
+        if not wanted:
+            return
+        rows = await load_host_health(wanted)
+        for host in wanted:
+            fresh = state_from_row(rows.get(host), host)
+            old = self._states.get(host)
+            fresh.probing = old.probing if old is not None else False
+            self._states[host] = fresh
+
+    def state(self, host: str) -> HostState:
+        """The state of `host` (clean if never loaded)."""
+        if host not in self._states:
+            self._states[host] = HostState(host=host, loaded_at=time.monotonic())
+        return self._states[host]
+
+    def gate(self, host: str, now: datetime) -> tuple[Gate, datetime | None]:
+        """Whether a delivery to `host` may go now (see HostState.gate)."""
+        return self.state(host).gate(now)
+
+    def record(self, host: str, status: int | None, now: datetime) -> None:
+        """Fold one try's result into the host's state."""
+        state = self.state(host)
+        if status is not None and 200 <= status < 300:
+            if not state.healthy or state.failure_days or state.circuit_open_until:
+                state.record_success()
+                self._dirty.add(host)
+            state.probing = False
+        elif is_host_failure(status):
+            state.record_failure(now)
+            self._dirty.add(host)
+        else:
+            state.probing = False
+
+    async def flush(self) -> None:
+        """Write every changed host: cleared ones in one statement, failing ones one by one."""
+        dirty, self._dirty = self._dirty, set()
+        cleared = [host for host in dirty if self._states[host].healthy]
+        await clear_host_health(cleared)
+        for host in dirty:
+            state = self._states[host]
+            if not state.healthy:
+                await save_host_health(
+                    HostHealth(
+                        host=host,
+                        consecutive_failures=state.consecutive_failures,
+                        failure_days=sorted(state.failure_days),
+                        circuit_open_until=state.circuit_open_until,
+                        unavailable_since=state.unavailable_since,
+                    )
+                )
+
+
+async def mark_host_available(host: str) -> None:
+    """Forget the failures of `host` (as `host_of` gives it), e.g. because it just sent us a
+    validly signed request: it is up again. Costs one read when there is nothing to clear."""
+    row = (await load_host_health([host])).get(host)
+    if row is not None and (row.consecutive_failures or row.unavailable_since or row.failure_days):
+        await clear_host_health([host])

@@ -1,0 +1,62 @@
+"""The one outbound HTTP client of a process, and the error every federation fetch raises.
+
+Open it once (app lifespan, worker start) with `create_http_client(settings)` and close it with
+`await client.aclose()`. Redirects are not followed by the client: the fetcher follows them itself
+so that every hop goes through the SSRF guard and the redirect limit (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from fediverse_hit import __version__
+from fediverse_hit.federation.ssrf import GuardedTransport
+from fediverse_hit.settings import Settings
+
+# Mastodon allows 5 s to connect and 10 s per read (app/lib/request.rb, TIMEOUT); the fetcher adds
+# an overall deadline per fetch on top.
+TIMEOUT = httpx.Timeout(connect=5.0, read=10.0, write=10.0, pool=5.0)
+LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0)
+
+
+class FetchError(Exception):
+    """A remote document could not be fetched or was refused; `reason` says why.
+
+    `status` is the HTTP status when the server answered; `gone` is True for 410 Gone (the
+    resource was deleted, so callers may delete their copy).
+    """
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None, gone: bool = False) -> None:
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.gone = gone
+        super().__init__(f"{url}: {reason}")
+
+
+def user_agent(settings: Settings) -> str:
+    """`fediverse-hit/<version> (+<base_url>)`: who we are and where to complain."""
+    return f"fediverse-hit/{__version__} (+{settings.base_url})"
+
+
+def create_transport(settings: Settings) -> httpx.AsyncBaseTransport:
+    """The SSRF-guarded transport (https only), or a plain one when
+    `HIT_ALLOW_PRIVATE_ADDRESSES` is on (tests, development)."""
+    if settings.allow_private_addresses:
+        return httpx.AsyncHTTPTransport(limits=LIMITS, trust_env=False)
+    return GuardedTransport(limits=LIMITS)
+
+
+def create_http_client(
+    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The process-wide client: explicit timeouts, connection limits, our User-Agent, no
+    redirects followed, no proxy or .netrc taken from the environment (a proxy would bypass the
+    guard). `transport` replaces `create_transport(settings)` (tests use a custom guard policy)."""
+    return httpx.AsyncClient(
+        transport=transport or create_transport(settings),
+        timeout=TIMEOUT,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"User-Agent": user_agent(settings)},
+    )

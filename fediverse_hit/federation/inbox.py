@@ -1,0 +1,125 @@
+"""Accepting inbound activities fast, in the fixed order of DESIGN §6; processing comes later.
+
+Order: size (413, at the web edge) → JSON and shape (400) → signature (401) → the signer owns
+`actor` or a FEP-8b32 proof by `actor` holds (401) → origin (403) → blocked domain (403) →
+the raw body stored verbatim as an inbox item → 202.
+One departure: a keyId on a blocked domain is refused (403) before its key would be fetched,
+so a blocked server cannot make us fetch from it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from fediverse_hit.errors import BadRequest, Forbidden, Unauthorized
+from fediverse_hit.federation.fetcher import Fetcher
+from fediverse_hit.federation.http_client import FetchError
+from fediverse_hit.federation.host_health import host_of, mark_host_available
+from fediverse_hit.federation.inbox_proofs import actor_proof_holds
+from fediverse_hit.federation.remote_actors import lookup_key
+from fediverse_hit.protocol.activities import ActivityShapeError, ParsedActivity, parse_activity
+from fediverse_hit.protocol.http_signatures import signature_key_ids, verify_request
+from fediverse_hit.protocol.keys import PublicKey
+from fediverse_hit.protocol.signature_primitives import BadSignature, SignatureError
+from fediverse_hit.store.domain_blocks import is_domain_blocked
+from fediverse_hit.store.models import Actor, InboxItem
+
+MAX_INBOX_BYTES = 1024 * 1024
+# Types whose embedded object must come from the actor's own server (Mastodon's origin rule).
+SAME_ORIGIN_OBJECT_TYPES = frozenset({"Create", "Update", "Delete"})
+
+
+@dataclass(frozen=True)
+class InboundPost:
+    """A POST to an inbox exactly as received: target URI (Host as sent), headers, raw body."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def parse_body(body: bytes) -> tuple[dict[str, Any], ParsedActivity]:
+    """The JSON document and its activity shape; BadRequest says what is malformed."""
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(f"Body is not valid JSON: {exc}") from exc
+    try:
+        return document, parse_activity(document)
+    except ActivityShapeError as exc:
+        raise BadRequest(f"Not an activity: {exc}") from exc
+
+
+async def verify_signer(post: InboundPost, fetcher: Fetcher) -> Actor:
+    """The actor whose key signed the request; Unauthorized with the reason otherwise.
+
+    When the signature does not verify, the key is fetched again once (it may have rotated).
+    """
+    key_ids = signature_key_ids(post.headers)
+    if not key_ids:
+        raise Unauthorized("Request is not signed (no Signature or Signature-Input header).")
+    for key_id in key_ids:
+        if await is_domain_blocked(host_of(key_id)):
+            raise Forbidden("Requests from this domain are refused.")
+    for refresh in (False, True):
+        signers: dict[str, Actor] = {}
+
+        async def lookup(key_id: str) -> PublicKey:
+            actor, key = await lookup_key(key_id, fetcher=fetcher, refresh=refresh)
+            signers[key_id] = actor
+            return key
+
+        try:
+            verified = await verify_request(post.method, post.url, post.headers, post.body, lookup)
+        except BadSignature as exc:
+            if refresh:
+                raise Unauthorized(f"Signature does not verify: {exc}") from exc
+            continue
+        except SignatureError as exc:
+            raise Unauthorized(f"Invalid signature: {exc}") from exc
+        except FetchError as exc:
+            raise Unauthorized(f"Could not fetch the signing key: {exc}") from exc
+        return signers[verified.key_id]
+    raise AssertionError("unreachable")
+
+
+def check_origin(activity: ParsedActivity) -> None:
+    """The activity, and the objects it creates or changes, must come from the actor's server."""
+    actor_host = host_of(activity.actor)
+    if host_of(activity.id) != actor_host:
+        raise Forbidden("The activity id is not on the actor's server.")
+    if activity.type in SAME_ORIGIN_OBJECT_TYPES and isinstance(activity.object, dict):
+        object_id = activity.object_id
+        if object_id is not None and host_of(object_id) != actor_host:
+            raise Forbidden("The object is not on the actor's server.")
+
+
+async def accept_inbox_post(post: InboundPost, fetcher: Fetcher) -> InboxItem | None:
+    """Validate and store an inbound activity; returns the new item, or None for a repeat."""
+    document, activity = parse_body(post.body)
+    signer = await verify_signer(post, fetcher)
+    if signer.uri != activity.actor and not await actor_proof_holds(document, activity.actor, fetcher):
+        raise Unauthorized("The signer is not the activity's actor and no proof by the actor holds.")
+    check_origin(activity)
+    if await is_domain_blocked(host_of(activity.actor)):
+        raise Forbidden("Activities from this domain are refused.")
+    await mark_host_available(host_of(signer.uri))
+    if await InboxItem.exists(activity_id=activity.id):
+        return None
+    try:
+        return await InboxItem.create(
+            activity_id=activity.id,
+            activity_type=activity.type[:64],
+            actor_uri=activity.actor,
+            signer_key_id=signer.uri,
+            body=post.body.decode("utf-8"),
+            next_attempt_at=datetime.now(UTC),
+        )
+    except IntegrityError:  # the same activity delivered twice at once
+        return None

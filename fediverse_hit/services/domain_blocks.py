@@ -1,0 +1,37 @@
+"""Domain blocks an admin sets: validated host names, with follows to that domain removed."""
+
+from __future__ import annotations
+
+import re
+
+from tortoise.exceptions import IntegrityError
+
+from fediverse_hit.errors import Conflict, NotFound, ValidationFailed
+from fediverse_hit.store.models import Actor, DomainBlock, Follow
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$")
+MAX_REASON = 500
+
+
+async def add_domain_block(domain: str, reason: str) -> DomainBlock:
+    """Block `domain` (and its subdomains): follows with its accounts end at once."""
+    name = domain.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
+    if not _DOMAIN.match(name):
+        raise ValidationFailed("Enter a domain name such as spam.example.")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(f"Keep the reason under {MAX_REASON} characters.")
+    try:
+        block = await DomainBlock.create(domain=name, reason=reason.strip())
+    except IntegrityError as exc:
+        raise Conflict("That domain is already blocked.") from exc
+    remote = Actor.filter(local=False, domain=name).values_list("id", flat=True)
+    ids = list(await remote) + list(await Actor.filter(local=False, domain__endswith="." + name).values_list("id", flat=True))
+    if ids:
+        await Follow.filter(follower_id__in=ids).delete()
+        await Follow.filter(followed_id__in=ids).delete()
+    return block
+
+
+async def remove_domain_block(block_id: str) -> None:
+    if not block_id.isdigit() or not await DomainBlock.filter(id=int(block_id)).delete():
+        raise NotFound("No such domain block.")

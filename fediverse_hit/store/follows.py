@@ -1,0 +1,73 @@
+"""Named queries over follows and blocks."""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q
+
+from fediverse_hit.store.models import Actor, Block, Follow
+
+
+async def find_follow(follower: Actor, followed: Actor) -> Follow | None:
+    return await Follow.get_or_none(follower=follower, followed=followed)
+
+
+async def find_follow_by_activity(activity_uri: str) -> Follow | None:
+    return await Follow.get_or_none(activity_uri=activity_uri).prefetch_related("follower", "followed")
+
+
+async def delete_follow(follow: Follow) -> None:
+    await Follow.filter(id=follow.id).delete()
+
+
+async def is_blocked_either_way(first: Actor, second: Actor) -> bool:
+    """True when either actor blocks the other."""
+    return await Block.filter(
+        Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)
+    ).exists()
+
+
+async def count_followers(actor: Actor) -> int:
+    return await Follow.filter(followed=actor, state="accepted").count()
+
+
+async def count_following(actor: Actor) -> int:
+    return await Follow.filter(follower=actor, state="accepted").count()
+
+
+async def list_follower_uris(actor: Actor, offset: int, limit: int) -> list[str]:
+    """Accepted followers' IRIs, newest first."""
+    rows = (
+        await Follow.filter(followed=actor, state="accepted")
+        .order_by("-id")
+        .offset(offset)
+        .limit(limit)
+        .values_list("follower__uri", flat=True)
+    )
+    return [str(uri) for uri in rows]
+
+
+async def list_following_uris(actor: Actor, offset: int, limit: int) -> list[str]:
+    """IRIs of accounts `actor` follows (accepted), newest first."""
+    rows = (
+        await Follow.filter(follower=actor, state="accepted")
+        .order_by("-id")
+        .offset(offset)
+        .limit(limit)
+        .values_list("followed__uri", flat=True)
+    )
+    return [str(uri) for uri in rows]
+
+
+async def list_pending_requests(actor: Actor) -> list[Follow]:
+    """Follow requests waiting for `actor`'s approval, oldest first."""
+    return await Follow.filter(followed=actor, state="pending").order_by("id").prefetch_related("follower")
+
+
+async def list_followers(actor: Actor) -> list[Actor]:
+    """Every accepted follower (for fan-out)."""
+    return [f.follower for f in await Follow.filter(followed=actor, state="accepted").prefetch_related("follower")]
+
+
+async def list_followed(actor: Actor) -> list[Actor]:
+    """Every account `actor` follows or asked to follow (for Delete/Update fan-out)."""
+    return [f.followed for f in await Follow.filter(follower=actor).prefetch_related("followed")]

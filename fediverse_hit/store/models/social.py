@@ -1,0 +1,43 @@
+"""Relationships between actors: follows (pending or accepted) and blocks."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Follow(Model):
+    """`follower` follows `followed`, pending until the followed side accepts."""
+
+    id = fields.BigIntField(primary_key=True)
+    follower: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "hit.Actor", related_name="following_rows", on_delete=fields.CASCADE
+    )
+    followed: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "hit.Actor", related_name="follower_rows", on_delete=fields.CASCADE
+    )
+    state = fields.CharField(max_length=16, default="pending")  # pending | accepted
+    activity_uri = fields.CharField(max_length=2048)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    accepted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "follows"
+        unique_together = (("follower", "followed"),)
+
+
+class Block(Model):
+    """`blocker` blocks `blocked`: no follows, no deliveries, no interactions either way."""
+
+    id = fields.BigIntField(primary_key=True)
+    blocker: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "hit.Actor", related_name="block_rows", on_delete=fields.CASCADE
+    )
+    blocked: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "hit.Actor", related_name="blocked_by_rows", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "blocks"
+        unique_together = (("blocker", "blocked"),)

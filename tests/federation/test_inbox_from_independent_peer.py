@@ -1,0 +1,142 @@
+"""An independent ActivityPub peer (tests/peer.py) follows a user on a real instance and tries
+the inputs a hostile or broken server would send. What each request tries is in its name."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from fediverse_hit.protocol.http_signatures import verify_request_signature
+from fediverse_hit.protocol.keys import generate_rsa_key, load_public_key_pem
+from tests.instances import Instance, InstanceFactory
+from tests.peer import AS2, Peer
+
+pytestmark = pytest.mark.federation
+
+PASSWORD = "correct horse battery"
+
+
+def _alice(instances: InstanceFactory) -> tuple[Instance, str]:
+    [instance] = instances.start(1)
+    instance.cli("user", "create", "alice", "--password", PASSWORD)
+    return instance, instance.url("/users/alice")
+
+
+def _follow(peer: Peer, target: str, number: int = 1) -> dict[str, Any]:
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{peer.actor_id}#follows/{number}",
+        "type": "Follow",
+        "actor": peer.actor_id,
+        "object": target,
+    }
+
+
+def _followers(instance: Instance, username: str) -> list[str]:
+    collection = httpx.get(instance.url(f"/users/{username}/followers?page=1"), headers={"Accept": AS2}).json()
+    return list(collection["orderedItems"])
+
+
+def test_follow_is_answered_with_accept_whose_signature_verifies(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    follow = _follow(peer, alice)
+    assert peer.signed_post(instance.url("/users/alice/inbox"), follow).status_code == 202
+
+    path, headers, body = peer.wait_for_activity("Accept")
+    accept = json.loads(body)
+    assert accept["actor"] == alice
+    assert accept["object"]["id"] == follow["id"] and accept["object"]["type"] == "Follow"
+    actor = httpx.get(alice, headers={"Accept": AS2}).json()
+    alice_key = load_public_key_pem(actor["publicKey"]["publicKeyPem"])
+    verified = verify_request_signature(
+        "POST", f"{peer.base}{path}", headers, body, {actor["publicKey"]["id"]: alice_key}.get
+    )
+    assert verified.key_id == actor["publicKey"]["id"]
+    assert _followers(instance, "alice") == [peer.actor_id]
+
+
+def test_rfc9421_signed_delivery_is_accepted(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    response = peer.signed_post(instance.url("/inbox"), _follow(peer, alice), scheme="rfc9421")
+    assert response.status_code == 202
+    peer.wait_for_activity("Accept")
+
+
+def test_unsigned_tampered_and_wrong_key_deliveries_get_401(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    url = instance.url("/users/alice/inbox")
+    payload = json.dumps(_follow(peer, alice)).encode()
+
+    unsigned = httpx.post(url, content=payload, headers={"Content-Type": AS2})
+    assert unsigned.status_code == 401
+
+    headers = peer.signed_headers(url, payload)
+    tampered = payload.replace(b"follows/1", b"follows/2")
+    assert httpx.post(url, content=tampered, headers=headers).status_code == 401
+
+    impostor = generate_rsa_key()  # same keyId, someone else's private key
+    wrong_key = peer.signed_headers(url, payload, private_pem=impostor.private_pem)
+    assert httpx.post(url, content=payload, headers=wrong_key).status_code == 401
+    assert _followers(instance, "alice") == []
+
+
+def test_clock_skew_beyond_an_hour_is_refused(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    url = instance.url("/users/alice/inbox")
+    payload = json.dumps(_follow(peer, alice)).encode()
+    stale = peer.signed_headers(url, payload, now=datetime.now(UTC) - timedelta(hours=2))
+    assert httpx.post(url, content=payload, headers=stale).status_code == 401
+    slightly_off = peer.signed_headers(url, payload, now=datetime.now(UTC) - timedelta(minutes=50))
+    assert httpx.post(url, content=payload, headers=slightly_off).status_code == 202
+
+
+def test_replayed_delivery_is_accepted_once(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    url = instance.url("/users/alice/inbox")
+    payload = json.dumps(_follow(peer, alice)).encode()
+    headers = peer.signed_headers(url, payload)
+    assert httpx.post(url, content=payload, headers=headers).status_code == 202
+    assert httpx.post(url, content=payload, headers=headers).status_code == 202  # replay
+    peer.wait_for_activity("Accept")
+    time.sleep(2)  # give a second Accept the time it would need to show up
+    assert [a["type"] for a in peer.inbox_activities()].count("Accept") == 1
+
+
+def test_oversized_malformed_and_unknown_posts(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    url = instance.url("/inbox")
+    huge = b'{"pad": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    assert httpx.post(url, content=huge, headers={"Content-Type": AS2}).status_code == 413
+
+    not_json = b"{this is not json"
+    assert httpx.post(url, content=not_json, headers=peer.signed_headers(url, not_json)).status_code == 400
+
+    unknown = {**_follow(peer, alice), "type": "Dance", "id": f"{peer.actor_id}#dance"}
+    assert peer.signed_post(url, unknown).status_code == 202
+
+
+def test_activity_claiming_another_actor_is_refused(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    forged = {**_follow(peer, alice), "actor": "http://127.0.0.1:9/users/mallory", "id": "http://127.0.0.1:9/f/1"}
+    assert peer.signed_post(instance.url("/inbox"), forged).status_code == 401
+
+
+def test_repeated_follow_is_accepted_again(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    url = instance.url("/users/alice/inbox")
+    assert peer.signed_post(url, _follow(peer, alice, 1)).status_code == 202
+    peer.wait_for_activity("Accept")
+    assert peer.signed_post(url, _follow(peer, alice, 2)).status_code == 202
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        accepted = [a["object"]["id"] for a in peer.inbox_activities() if a["type"] == "Accept"]
+        if len(accepted) == 2:
+            break
+        time.sleep(0.1)
+    assert accepted == [f"{peer.actor_id}#follows/1", f"{peer.actor_id}#follows/2"]
+    assert _followers(instance, "alice") == [peer.actor_id]
