@@ -2,7 +2,8 @@
 
     python bench/federation.py [--database sqlite|postgres] [--runs 3] [--inboxes 1000]
 
-(a) inbox acceptance rate            — `bench_inbox`, slot for the inbox benchmark (not here yet)
+(a) inbox: signed POSTs accepted per second by one `serve --no-worker` process (bench/inbox_load.py),
+    from this process as the load generator over raw keep-alive connections.
 (b) fan-out: one activity to followers on N distinct shared inboxes (distinct loopback hosts
     127.0.x.y, all served by one sink process that verifies every signature), delivered by one
     worker (`run_forever`, default WorkerConfig); deliveries per second from enqueue to the last
@@ -30,6 +31,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.inbox_load import inbox_rates
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.outbox import enqueue_activity
 from fediverse_hit.federation.worker import plain_client_factory, run_forever
@@ -59,9 +61,11 @@ def loopback_hosts(count: int) -> list[str]:
 # --- (a) inbox ------------------------------------------------------------------------------
 
 
-async def bench_inbox(args: argparse.Namespace) -> list[Row]:
-    """(a) Signed POSTs accepted per second by our inbox: to be written with the inbox."""
-    return []
+async def bench_inbox(args: argparse.Namespace, database_url: str, workdir: Path) -> list[Row]:
+    """(a) Signed POSTs accepted (202) per second by one web process without a worker."""
+    count, lanes = 3000, 16
+    rates = await inbox_rates(database_url, workdir, count, lanes, args.runs)
+    return [("(a) inbox, signed Follow POSTs → 202", f"{count} POSTs, {lanes} connections", rates, "POST/s")]
 
 
 # --- (b) fan-out ----------------------------------------------------------------------------
@@ -246,10 +250,11 @@ def print_table(title: str, rows: list[Row]) -> None:
 async def main_async(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="hit-bench-") as tmp:
         workdir = Path(tmp)
-        rows = await bench_inbox(args)
         if args.database == "postgres":
+            rows = await with_postgres_database(args.postgres_url, lambda url: bench_inbox(args, url, workdir))
             rows += await with_postgres_database(args.postgres_url, lambda url: bench_fan_out(args, url, workdir))
         else:
+            rows = await bench_inbox(args, f"sqlite://{workdir / 'inbox.sqlite3'}", workdir)
             rows += await bench_fan_out(args, f"sqlite://{workdir / 'bench.sqlite3'}", workdir)
         rows += bench_crypto(args.runs)
         rows += await bench_http(args, workdir)

@@ -9,6 +9,7 @@ inside functions and under `if TYPE_CHECKING:` too, since those are still depend
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,6 +227,35 @@ def test_every_module_keeps_to_its_layer() -> None:
         )
     ]
     assert not violations, "import rule of DESIGN.md §2 broken:\n" + "\n".join(map(str, violations))
+
+
+def documented_modules(text: str) -> set[str]:
+    """Module paths listed in docs/architecture.md: `- \`name.py\`` lines under `## \`dir/\`` headings
+    (and under "Top-level modules" for the package's own directory)."""
+    listed: set[str] = set()
+    directory: str | None = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            heading = line[3:]
+            named = re.match(r"`([\w/]+)/`", heading)
+            directory = f"fediverse_hit/{named.group(1)}" if named else None
+            directory = "fediverse_hit" if heading.startswith("Top-level modules") else directory
+        elif directory and (entry := re.match(r"- `(\w+\.py)`", line)):
+            listed.add(f"{directory}/{entry.group(1)}")
+    return listed
+
+
+def test_architecture_map_lists_every_module() -> None:
+    actual = {
+        str(path.relative_to(PROJECT_ROOT))
+        for path in (PROJECT_ROOT / "fediverse_hit").rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    listed = documented_modules((PROJECT_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8"))
+    assert listed == actual, (
+        "docs/architecture.md must list every module, one line each (CONVENTIONS.md 2). "
+        f"Add lines for: {sorted(actual - listed)}; remove lines for: {sorted(listed - actual)}"
+    )
 
 
 # --- the checker itself ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
+from fediverse_hit.federation.ttl_cache import TtlCache
 from fediverse_hit.protocol.signature_primitives import authority_of
 from fediverse_hit.store.deliveries import (
     clear_host_health,
@@ -164,6 +165,7 @@ class HostHealthBook:
         elif is_host_failure(status):
             state.record_failure(now)
             self._dirty.add(host)
+            _RECENTLY_HEALTHY.forget(host)
         else:
             state.probing = False
 
@@ -186,9 +188,18 @@ class HostHealthBook:
                 )
 
 
+# Hosts this process recently found with nothing to clear: the inbox calls mark_host_available
+# on every request, and a busy peer should not cost a query each time.
+_RECENTLY_HEALTHY: TtlCache[str, bool] = TtlCache(ttl=60)
+
+
 async def mark_host_available(host: str) -> None:
     """Forget the failures of `host` (as `host_of` gives it), e.g. because it just sent us a
-    validly signed request: it is up again. Costs one read when there is nothing to clear."""
+    validly signed request: it is up again. Costs one read when there is nothing to clear,
+    and nothing when this process checked the host within the last minute."""
+    if _RECENTLY_HEALTHY.get(host):
+        return
     row = (await load_host_health([host])).get(host)
     if row is not None and (row.consecutive_failures or row.unavailable_since or row.failure_days):
         await clear_host_health([host])
+    _RECENTLY_HEALTHY.put(host, True)

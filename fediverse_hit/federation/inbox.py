@@ -14,22 +14,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
-
 from fediverse_hit.errors import BadRequest, Forbidden, Unauthorized
 from fediverse_hit.federation.fetcher import Fetcher
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.host_health import host_of, mark_host_available
 from fediverse_hit.federation.inbox_proofs import actor_proof_holds
+from fediverse_hit.federation.inbox_writer import INBOX_WRITER
 from fediverse_hit.federation.remote_actors import lookup_key
 from fediverse_hit.protocol.activities import ActivityShapeError, ParsedActivity, parse_activity
 from fediverse_hit.protocol.http_signatures import signature_key_ids, verify_request
 from fediverse_hit.protocol.keys import PublicKey
 from fediverse_hit.protocol.signature_primitives import BadSignature, SignatureError
-from fediverse_hit.store.domain_blocks import is_domain_blocked
+from fediverse_hit.federation.domain_block_cache import domain_blocked
+from fediverse_hit.federation.ttl_cache import TtlCache
 from fediverse_hit.store.models import Actor, InboxItem
 
 MAX_INBOX_BYTES = 1024 * 1024
+# Verified keys by key id, so a busy peer's deliveries cost no key query; a key that stops
+# verifying is refetched at once (the refresh path bypasses this cache).
+_KEYS: TtlCache[str, tuple[Actor, PublicKey]] = TtlCache(ttl=300)
 # Types whose embedded object must come from the actor's own server (Mastodon's origin rule).
 SAME_ORIGIN_OBJECT_TYPES = frozenset({"Create", "Update", "Delete"})
 
@@ -65,13 +68,15 @@ async def verify_signer(post: InboundPost, fetcher: Fetcher) -> Actor:
     if not key_ids:
         raise Unauthorized("Request is not signed (no Signature or Signature-Input header).")
     for key_id in key_ids:
-        if await is_domain_blocked(host_of(key_id)):
+        if await domain_blocked(host_of(key_id)):
             raise Forbidden("Requests from this domain are refused.")
     for refresh in (False, True):
         signers: dict[str, Actor] = {}
 
         async def lookup(key_id: str) -> PublicKey:
-            actor, key = await lookup_key(key_id, fetcher=fetcher, refresh=refresh)
+            cached = None if refresh else _KEYS.get(key_id)
+            actor, key = cached or await lookup_key(key_id, fetcher=fetcher, refresh=refresh)
+            _KEYS.put(key_id, (actor, key))
             signers[key_id] = actor
             return key
 
@@ -100,20 +105,18 @@ def check_origin(activity: ParsedActivity) -> None:
             raise Forbidden("The object is not on the actor's server.")
 
 
-async def accept_inbox_post(post: InboundPost, fetcher: Fetcher) -> InboxItem | None:
-    """Validate and store an inbound activity; returns the new item, or None for a repeat."""
+async def accept_inbox_post(post: InboundPost, fetcher: Fetcher) -> None:
+    """Validate and store an inbound activity (a repeated activity id is accepted, stored once)."""
     document, activity = parse_body(post.body)
     signer = await verify_signer(post, fetcher)
     if signer.uri != activity.actor and not await actor_proof_holds(document, activity.actor, fetcher):
         raise Unauthorized("The signer is not the activity's actor and no proof by the actor holds.")
     check_origin(activity)
-    if await is_domain_blocked(host_of(activity.actor)):
+    if await domain_blocked(host_of(activity.actor)):
         raise Forbidden("Activities from this domain are refused.")
     await mark_host_available(host_of(signer.uri))
-    if await InboxItem.exists(activity_id=activity.id):
-        return None
-    try:
-        return await InboxItem.create(
+    await INBOX_WRITER.store(
+        InboxItem(
             activity_id=activity.id,
             activity_type=activity.type[:64],
             actor_uri=activity.actor,
@@ -121,5 +124,4 @@ async def accept_inbox_post(post: InboundPost, fetcher: Fetcher) -> InboxItem | 
             body=post.body.decode("utf-8"),
             next_attempt_at=datetime.now(UTC),
         )
-    except IntegrityError:  # the same activity delivered twice at once
-        return None
+    )

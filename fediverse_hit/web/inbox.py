@@ -7,8 +7,11 @@ from starlette.responses import Response
 
 from fediverse_hit.errors import PayloadTooLarge
 from fediverse_hit.federation.inbox import MAX_INBOX_BYTES, InboundPost, accept_inbox_post
+from fediverse_hit.federation.ttl_cache import TtlCache
 from fediverse_hit.federation.worker import notify_new_work
 from fediverse_hit.web.pages import local_person
+
+_LIVE_ACCOUNTS: TtlCache[str, bool] = TtlCache(ttl=60)
 
 
 async def read_capped_body(request: Request, limit: int) -> bytes:
@@ -39,13 +42,19 @@ async def shared_inbox(request: Request) -> Response:
     """Accept an activity for anyone here (202), or say why not (413/400/401/403)."""
     body = await read_capped_body(request, MAX_INBOX_BYTES)
     post = InboundPost(request.method, received_url(request), list(request.headers.items()), body)
-    item = await accept_inbox_post(post, request.app.state.fetcher)
-    if item is not None:
-        notify_new_work()
+    await accept_inbox_post(post, request.app.state.fetcher)
+    notify_new_work()
     return Response(status_code=202)
 
 
 async def personal_inbox(request: Request) -> Response:
-    """A user's inbox: the same as the shared inbox, for an account that exists here."""
-    await local_person(request.path_params["username"])
+    """A user's inbox: the same as the shared inbox, for an account that exists here.
+
+    Accounts found live are remembered for a minute, so a busy inbox costs no lookup per post;
+    activities for an account deleted meanwhile are dropped by the handlers.
+    """
+    username = request.path_params["username"].lower()
+    if not _LIVE_ACCOUNTS.get(username):
+        await local_person(username)
+        _LIVE_ACCOUNTS.put(username, True)
     return await shared_inbox(request)
