@@ -230,8 +230,8 @@ def test_every_module_keeps_to_its_layer() -> None:
 
 
 def documented_modules(text: str) -> set[str]:
-    """Module paths listed in docs/architecture.md: `- \`name.py\`` lines under `## \`dir/\`` headings
-    (and under "Top-level modules" for the package's own directory)."""
+    """Module paths listed in docs/architecture.md: bullet lines naming a `.py` file, under a
+    heading that names the package directory (or "Top-level modules" for the package itself)."""
     listed: set[str] = set()
     directory: str | None = None
     for line in text.splitlines():
@@ -256,6 +256,15 @@ def test_architecture_map_lists_every_module() -> None:
         "docs/architecture.md must list every module, one line each (CONVENTIONS.md 2). "
         f"Add lines for: {sorted(actual - listed)}; remove lines for: {sorted(listed - actual)}"
     )
+
+
+def test_architecture_map_parser_reads_sections() -> None:
+    text = (
+        "# Architecture\n\n## Top-level modules\n\n- `app.py` — the app\n\n"
+        "## `store/models/` — models\n\n- `actors.py` — actors\n\n"
+        "## Outside the package\n\n- `migrations/` — history\n- `setup.py` — not ours\n"
+    )
+    assert documented_modules(text) == {"fediverse_hit/app.py", "fediverse_hit/store/models/actors.py"}
 
 
 # --- the checker itself ----------------------------------------------------------------------

@@ -5,29 +5,22 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from fediverse_hit.errors import Forbidden, HitError
+from fediverse_hit.errors import HitError
 from fediverse_hit.federation.domain_block_cache import forget_domain_blocks
 from fediverse_hit.services.domain_blocks import add_domain_block, remove_domain_block
 from fediverse_hit.store.domain_blocks import list_domain_blocks
-from fediverse_hit.store.models import Account
 from fediverse_hit.web.rendering import render
-from fediverse_hit.web.sessions import read_form, require_account
-
-
-async def _require_admin(request: Request) -> Account:
-    account = await require_account(request)
-    if not account.is_admin:
-        raise Forbidden("Only admins can manage domain blocks.")
-    return account
+from fediverse_hit.web.admin_pages import require_admin
+from fediverse_hit.web.sessions import read_form
 
 
 async def domain_blocks_page(request: Request) -> Response:
-    await _require_admin(request)
+    await require_admin(request)
     return await render(request, "domain_blocks.html", {"blocks": await list_domain_blocks()})
 
 
 async def add_block(request: Request) -> Response:
-    await _require_admin(request)
+    await require_admin(request)
     form = await read_form(request)
     try:
         await add_domain_block(str(form.get("domain", "")), str(form.get("reason", "")))
@@ -39,7 +32,7 @@ async def add_block(request: Request) -> Response:
 
 
 async def remove_block(request: Request) -> Response:
-    await _require_admin(request)
+    await require_admin(request)
     await read_form(request)
     await remove_domain_block(request.path_params["block_id"])
     forget_domain_blocks()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from fediverse_hit.protocol.http_signatures import verify_request_signature
 from fediverse_hit.protocol.keys import generate_rsa_key, load_public_key_pem
 from tests.instances import Instance, InstanceFactory
 from tests.peer import AS2, Peer
+from tests.web_session import logged_in, submit
 
 pytestmark = pytest.mark.federation
 
@@ -140,3 +142,18 @@ def test_repeated_follow_is_accepted_again(instances: InstanceFactory, peer: Pee
         time.sleep(0.1)
     assert accepted == [f"{peer.actor_id}#follows/1", f"{peer.actor_id}#follows/2"]
     assert _followers(instance, "alice") == [peer.actor_id]
+
+
+def test_blocked_domain_gets_403_and_its_follow_is_dropped(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    instance.cli("user", "create", "root", "--password", PASSWORD, "--admin")
+    assert peer.signed_post(instance.url("/users/alice/inbox"), _follow(peer, alice)).status_code == 202
+    peer.wait_for_activity("Accept")
+    assert _followers(instance, "alice") == [peer.actor_id]
+    with closing(logged_in(instance.base_url, "root", PASSWORD)) as admin:
+        blocked = submit(admin, "/admin/domain-blocks", "/admin/domain-blocks", {"domain": f"127.0.0.1:{peer.port}"})
+        assert blocked.status_code == 303
+        assert f"127.0.0.1:{peer.port}" in admin.get("/admin/domain-blocks").text
+    assert _followers(instance, "alice") == []
+    response = peer.signed_post(instance.url("/users/alice/inbox"), _follow(peer, alice, 2))
+    assert response.status_code == 403
