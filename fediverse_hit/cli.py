@@ -45,8 +45,10 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]
 async def initialize(settings: Settings) -> None:
     """Create the data dir and secret, apply migrations, create the instance actor (idempotent)."""
     ensure_data_dir(settings)
-    await apply_migrations(settings.database_url)
-    await close_database()
+    try:
+        await apply_migrations(settings.database_url)
+    finally:  # an open connection thread would keep a failed `init` from exiting
+        await close_database()
     await _with_database(settings, lambda: ensure_instance_actor(_urls(settings)))
 
 
