@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.inbox_load import inbox_rates
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.outbox import enqueue_activity
-from fediverse_hit.federation.worker import plain_client_factory, run_forever
+from fediverse_hit.federation.http_client import create_http_client
+from fediverse_hit.federation.worker import run_forever
 from fediverse_hit.protocol.http_signatures import (
     sign_request_headers,
     verify_request_signature,
@@ -44,6 +45,7 @@ from fediverse_hit.protocol.keys import (
     load_private_key,
     load_public_key_pem,
 )
+from fediverse_hit.settings import load_settings
 from fediverse_hit.store.database import apply_migrations, close_database, open_database
 from fediverse_hit.store.models import Actor, ActorKey, Delivery, InboxItem
 
@@ -51,6 +53,14 @@ SENDER = "http://bench.test/users/bench"
 KEY_ID = f"{SENDER}#main-key"
 DEADLINE = 120.0  # seconds any one measurement may take
 Row = tuple[str, str, list[float], str]  # (part, size, values per run, unit)
+
+
+# The worker's own client factory, as `serve`/`worker` build it (loopback allowed, as in tests).
+SETTINGS = load_settings({"HIT_DOMAIN": "bench.test", "HIT_SCHEME": "http", "HIT_ALLOW_PRIVATE_ADDRESSES": "1"})
+
+
+def client_factory() -> httpx.AsyncClient:
+    return create_http_client(SETTINGS)
 
 
 def loopback_hosts(count: int) -> list[str]:
@@ -97,7 +107,7 @@ async def fan_out_once(sender: Actor, inboxes: list[str], activities: int) -> tu
         await enqueue_activity(activity(), sender, inboxes)
     enqueued = time.perf_counter()
     stop = asyncio.Event()
-    worker = asyncio.create_task(run_forever(stop, plain_client_factory(), _no_inbox))
+    worker = asyncio.create_task(run_forever(stop, client_factory, _no_inbox))
     try:
         while await Delivery.filter(state="delivered").count() < target:
             if time.perf_counter() - enqueued > DEADLINE:
@@ -185,8 +195,7 @@ async def post_rate(urls: list[str], count: int, lanes: int, signed: bool) -> fl
     keys = generate_rsa_key() if signed else None
     private = load_private_key(keys.private_pem) if keys else None
     body = b'{"id":"x","type":"Create"}' * 30
-    factory = plain_client_factory()
-    clients = [factory() for _ in range(lanes)]
+    clients = [client_factory() for _ in range(lanes)]
     jobs = iter(range(count))
 
     async def lane(client: httpx.AsyncClient, offset: int) -> None:

@@ -7,6 +7,9 @@ so that every hop goes through the SSRF guard and the redirect limit (DESIGN §5
 
 from __future__ import annotations
 
+import ssl
+from functools import lru_cache
+
 import httpx
 
 from fediverse_hit import __version__
@@ -39,12 +42,19 @@ def user_agent(settings: Settings) -> str:
     return f"fediverse-hit/{__version__} (+{settings.base_url})"
 
 
+@lru_cache(maxsize=1)
+def shared_tls_context() -> ssl.SSLContext:
+    """One TLS context for every client of the process: building one loads the CA bundle, which
+    costs milliseconds, and the worker opens a client for each new host it delivers to."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def create_transport(settings: Settings) -> httpx.AsyncBaseTransport:
     """The SSRF-guarded transport (https only), or a plain one when
     `HIT_ALLOW_PRIVATE_ADDRESSES` is on (tests, development)."""
     if settings.allow_private_addresses:
-        return httpx.AsyncHTTPTransport(limits=LIMITS, trust_env=False)
-    return GuardedTransport(limits=LIMITS)
+        return httpx.AsyncHTTPTransport(limits=LIMITS, trust_env=False, verify=shared_tls_context())
+    return GuardedTransport(limits=LIMITS, ssl_context=shared_tls_context())
 
 
 def create_http_client(

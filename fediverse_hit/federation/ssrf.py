@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from collections.abc import Callable, Iterable
 
 import anyio
@@ -167,13 +168,15 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         limits: httpx.Limits,
         policy: AddressPolicy = refusal_reason,
         require_https: bool = True,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(limits=limits, trust_env=False)
+        tls = ssl_context or httpx.create_ssl_context(trust_env=False)
+        super().__init__(limits=limits, trust_env=False, verify=tls)
         self._require_https = require_https
         # httpx offers no parameter for the network backend, so the pool it built is replaced
         # by the same pool over ours; tests/federation/test_ssrf.py fails if that stops working.
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=tls,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

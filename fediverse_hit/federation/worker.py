@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import httpx
 
 from fediverse_hit.federation.delivery import ClientFactory, Clock
 from fediverse_hit.federation.retry import next_retry
@@ -56,23 +55,6 @@ class RunReport:
     deliveries: dict[str, int] = field(default_factory=dict)
     inbox_done: int = 0
     inbox_failed: int = 0
-
-
-def plain_client_factory(timeout: float = 15.0, user_agent: str = "FediverseHit") -> ClientFactory:
-    """A factory of plain httpx clients (no SSRF guard) sharing one TLS context. Sender lanes use
-    a client per host, so each needs few connections."""
-    tls = httpx.create_ssl_context()
-    limits = httpx.Limits(max_connections=8, max_keepalive_connections=2, keepalive_expiry=30)
-
-    def make() -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            verify=tls,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            limits=limits,
-            headers={"User-Agent": user_agent},
-        )
-
-    return make
 
 
 async def process_inbox_batch(

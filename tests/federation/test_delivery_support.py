@@ -6,6 +6,7 @@ with the sender's public key, given to it up front.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -15,9 +16,10 @@ import pytest
 
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.delivery import ClientFactory
+from fediverse_hit.federation.http_client import create_http_client
 from fediverse_hit.federation.sender_pool import WorkerConfig
-from fediverse_hit.federation.worker import plain_client_factory
 from fediverse_hit.protocol.keys import KeyPairPem, generate_rsa_key
+from fediverse_hit.settings import Settings
 from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.store.models import Actor, ActorKey, InboxItem
 
@@ -68,9 +70,10 @@ async def sender(db: str, sender_keypair: KeyPairPem) -> Actor:
 
 
 @pytest.fixture
-def clients() -> ClientFactory:
-    """Plain HTTP clients for the sender lanes."""
-    return plain_client_factory(timeout=5.0)
+def clients(settings: Settings) -> ClientFactory:
+    """The sender lanes' clients as the worker makes them (loopback allowed, as in tests)."""
+    allowed = dataclasses.replace(settings, allow_private_addresses=True)
+    return lambda: create_http_client(allowed)
 
 
 def inbox_path(script: str | None = None) -> str:
