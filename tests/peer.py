@@ -46,6 +46,7 @@ class Peer:
     ed25519: KeyPairPem = field(default_factory=generate_ed25519_key)
     received: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
     username: str = "zoe"
+    name: str = "Zoe"
 
     @property
     def base(self) -> str:
@@ -69,6 +70,7 @@ class Peer:
             "id": self.actor_id,
             "type": "Person",
             "preferredUsername": self.username,
+            "name": self.name,
             "inbox": f"{self.actor_id}/inbox",
             "outbox": f"{self.actor_id}/outbox",
             "followers": f"{self.actor_id}/followers",

@@ -157,3 +157,18 @@ def test_blocked_domain_gets_403_and_its_follow_is_dropped(instances: InstanceFa
     assert _followers(instance, "alice") == []
     response = peer.signed_post(instance.url("/users/alice/inbox"), _follow(peer, alice, 2))
     assert response.status_code == 403
+
+
+def test_profile_edit_sends_update_person_to_followers(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    assert peer.signed_post(instance.url("/users/alice/inbox"), _follow(peer, alice)).status_code == 202
+    peer.wait_for_activity("Accept")
+    with closing(logged_in(instance.base_url, "alice", PASSWORD)) as web:
+        saved = submit(web, "/settings", "/settings", {"display_name": "Alice Renamed", "bio": "Now with a bio"})
+        assert saved.status_code == 303
+    _, _, body = peer.wait_for_activity("Update")
+    update = json.loads(body)
+    assert update["actor"] == alice and update["object"]["id"] == alice
+    assert update["object"]["type"] == "Person"
+    assert update["object"]["name"] == "Alice Renamed"
+    assert "Now with a bio" in update["object"]["summary"]
