@@ -19,6 +19,7 @@ import httpx
 
 from fediverse_hit.federation.host_health import Gate, HostHealthBook
 from fediverse_hit.federation.retry import is_success, next_retry
+from fediverse_hit.federation.ssrf import AddressNotAllowed
 from fediverse_hit.protocol.http_signatures import sign_request_headers
 from fediverse_hit.protocol.keys import PrivateKey, load_private_key
 from fediverse_hit.store.deliveries import (
@@ -91,6 +92,7 @@ class Attempt:
     status: int | None
     retry_after: str | None = None
     error: str = ""
+    refused: bool = False  # our SSRF guard refused the address: retrying cannot help
 
 
 async def post_delivery(client: httpx.AsyncClient, job: DeliveryJob) -> Attempt:
@@ -101,6 +103,8 @@ async def post_delivery(client: httpx.AsyncClient, job: DeliveryJob) -> Attempt:
     """
     try:
         return await _post_signed(client, job)
+    except AddressNotAllowed as exc:
+        return Attempt(None, None, str(exc), refused=True)
     except _STALE_CONNECTION:
         pass
     except httpx.HTTPError as exc:
@@ -205,6 +209,9 @@ async def attempt_delivery(
     attempts = claim.attempts + 1
     if attempt.status is not None and is_success(attempt.status):
         outcomes.delivered(claim, attempt.status)
+        return
+    if attempt.refused:
+        outcomes.failed(claim, attempts, None, f"not retried: {attempt.error}")
         return
     decision = next_retry(attempts, attempt.status, attempt.retry_after, now, rng)
     if decision.retry_at is None:

@@ -3,6 +3,7 @@ signed POSTs, retries, permanent failures and Retry-After."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -10,8 +11,10 @@ import pytest
 
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.delivery import ClientFactory
+from fediverse_hit.federation.http_client import create_http_client
 from fediverse_hit.federation.outbox import enqueue_activity, serialize_activity
 from fediverse_hit.federation.worker import run_once
+from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Actor, Delivery
 from tests.federation.test_delivery_support import *
 from tests.federation.test_delivery_support import (
@@ -109,6 +112,18 @@ async def test_unreachable_inbox_is_retried(sender: Actor, sink: SinkProcess, cl
     delivery = await only_delivery()
     assert delivery.state == "pending" and delivery.last_status is None
     assert "Connect" in delivery.last_error
+
+
+async def test_inbox_on_a_refused_address_is_given_up_at_once(
+    sender: Actor, sink: SinkProcess, settings: Settings
+) -> None:
+    """Production settings (no private addresses): the SSRF guard refuses a loopback inbox; a
+    retry could never succeed, so the delivery fails permanently instead of backing off."""
+    guarded = dataclasses.replace(settings, allow_private_addresses=False)
+    await enqueue_activity(activity(), sender, [f"https://127.0.0.1:{sink.port}/inbox"])
+    assert await deliver_once(lambda: create_http_client(guarded)) == {"failed": 1}
+    delivery = await only_delivery()
+    assert delivery.state == "failed" and "not retried" in delivery.last_error
 
 
 async def test_one_activity_fans_out_to_many_inboxes(sender: Actor, sink: SinkProcess, clients: ClientFactory) -> None:
