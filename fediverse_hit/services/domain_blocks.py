@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from fediverse_hit.errors import Conflict, NotFound, ValidationFailed
 from fediverse_hit.store.models import Actor, DomainBlock, Follow
@@ -24,8 +25,9 @@ async def add_domain_block(domain: str, reason: str) -> DomainBlock:
         block = await DomainBlock.create(domain=name, reason=reason.strip())
     except IntegrityError as exc:
         raise Conflict("That domain is already blocked.") from exc
-    remote = Actor.filter(local=False, domain=name).values_list("id", flat=True)
-    ids = list(await remote) + list(await Actor.filter(local=False, domain__endswith="." + name).values_list("id", flat=True))
+    ids = await Actor.filter(Q(domain=name) | Q(domain__endswith="." + name), local=False).values_list(
+        "id", flat=True
+    )
     if ids:
         await Follow.filter(follower_id__in=ids).delete()
         await Follow.filter(followed_id__in=ids).delete()
