@@ -59,8 +59,8 @@ def parse_body(body: bytes) -> tuple[dict[str, Any], ParsedActivity]:
         raise BadRequest(f"Not an activity: {exc}") from exc
 
 
-async def verify_signer(post: InboundPost, fetcher: Fetcher) -> Actor:
-    """The actor whose key signed the request; Unauthorized with the reason otherwise.
+async def verify_signer(post: InboundPost, fetcher: Fetcher) -> tuple[Actor, str]:
+    """The actor whose key signed the request, and that key's id; Unauthorized otherwise.
 
     When the signature does not verify, the key is fetched again once (it may have rotated).
     """
@@ -90,7 +90,7 @@ async def verify_signer(post: InboundPost, fetcher: Fetcher) -> Actor:
             raise Unauthorized(f"Invalid signature: {exc}") from exc
         except FetchError as exc:
             raise Unauthorized(f"Could not fetch the signing key: {exc}") from exc
-        return signers[verified.key_id]
+        return signers[verified.key_id], verified.key_id
     raise AssertionError("unreachable")
 
 
@@ -108,7 +108,7 @@ def check_origin(activity: ParsedActivity) -> None:
 async def accept_inbox_post(post: InboundPost, fetcher: Fetcher) -> None:
     """Validate and store an inbound activity (a repeated activity id is accepted, stored once)."""
     document, activity = parse_body(post.body)
-    signer = await verify_signer(post, fetcher)
+    signer, key_id = await verify_signer(post, fetcher)
     if signer.uri != activity.actor and not await actor_proof_holds(document, activity.actor, fetcher):
         raise Unauthorized("The signer is not the activity's actor and no proof by the actor holds.")
     check_origin(activity)
@@ -120,7 +120,7 @@ async def accept_inbox_post(post: InboundPost, fetcher: Fetcher) -> None:
             activity_id=activity.id,
             activity_type=activity.type[:64],
             actor_uri=activity.actor,
-            signer_key_id=signer.uri,
+            signer_key_id=key_id,
             body=post.body.decode("utf-8"),
             next_attempt_at=datetime.now(UTC),
         )

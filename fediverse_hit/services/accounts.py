@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from fediverse_hit.errors import Conflict, Forbidden, ValidationFailed
@@ -19,7 +18,8 @@ from fediverse_hit.services.passwords import (
 )
 from fediverse_hit.services.usernames import normalize_username
 from fediverse_hit.store.accounts import find_invite, username_taken
-from fediverse_hit.store.models import AccessToken, Account, Actor, Follow, Invite
+from fediverse_hit.store.follows import delete_follows_involving
+from fediverse_hit.store.models import AccessToken, Account, Actor, Invite
 
 
 def check_new_password(password: str) -> None:
@@ -77,7 +77,7 @@ async def delete_account(account: Account) -> None:
         await Account.filter(id=account.id).update(deleted_at=now, session_epoch=account.session_epoch + 1)
         await Actor.filter(id=account.actor_id).update(deleted_at=now)  # type: ignore[attr-defined]
         await AccessToken.filter(account_id=account.id, revoked_at=None).update(revoked_at=now)
-        await Follow.filter(Q(follower_id=account.actor_id) | Q(followed_id=account.actor_id)).delete()  # type: ignore[attr-defined]
+        await delete_follows_involving([account.actor_id])  # type: ignore[attr-defined]
 
 
 async def register_account(

@@ -8,7 +8,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from fediverse_hit.errors import Conflict, NotFound, ValidationFailed
-from fediverse_hit.store.models import Actor, DomainBlock, Follow
+from fediverse_hit.store.follows import delete_follows_involving
+from fediverse_hit.store.models import Actor, DomainBlock
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$")
 MAX_REASON = 500
@@ -28,9 +29,7 @@ async def add_domain_block(domain: str, reason: str) -> DomainBlock:
     ids = await Actor.filter(Q(domain=name) | Q(domain__endswith="." + name), local=False).values_list(
         "id", flat=True
     )
-    if ids:
-        await Follow.filter(follower_id__in=ids).delete()
-        await Follow.filter(followed_id__in=ids).delete()
+    await delete_follows_involving(list(ids))
     return block
 
 

@@ -19,6 +19,12 @@ async def delete_follow(follow: Follow) -> None:
     await Follow.filter(id=follow.id).delete()
 
 
+async def delete_follows_involving(actor_ids: list[int]) -> None:
+    """Remove every follow (or request) in which one of these actors is either side."""
+    if actor_ids:
+        await Follow.filter(Q(follower_id__in=actor_ids) | Q(followed_id__in=actor_ids)).delete()
+
+
 async def is_blocked_either_way(first: Actor, second: Actor) -> bool:
     """True when either actor blocks the other."""
     return await Block.filter(

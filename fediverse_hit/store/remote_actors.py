@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from fediverse_hit.store.follows import delete_follows_involving
 from fediverse_hit.store.models import Actor, ActorKey
 
 
@@ -55,11 +56,13 @@ async def save_remote_actor(
 
 
 async def mark_remote_actor_gone(actor: Actor, now: datetime) -> None:
-    """The actor's server answered 410 Gone: mark the copy deleted and revoke its keys."""
+    """The actor is gone (its server answered 410, or it sent Delete of itself): mark the copy
+    deleted, revoke its keys and end its follow relationships."""
     async with in_transaction():
         actor.deleted_at = now
         await actor.save(update_fields=["deleted_at"])
         await ActorKey.filter(actor=actor, revoked_at=None).update(revoked_at=now)
+        await delete_follows_involving([actor.id])
 
 
 async def _save(uri: str, values: Mapping[str, Any], keys: Sequence[KeyRecord], now: datetime) -> Actor:

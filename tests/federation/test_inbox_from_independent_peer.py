@@ -172,3 +172,22 @@ def test_profile_edit_sends_update_person_to_followers(instances: InstanceFactor
     assert update["object"]["type"] == "Person"
     assert update["object"]["name"] == "Alice Renamed"
     assert "Now with a bio" in update["object"]["summary"]
+
+
+def test_delete_of_the_actor_itself_ends_its_follows(instances: InstanceFactory, peer: Peer) -> None:
+    instance, alice = _alice(instances)
+    assert peer.signed_post(instance.url("/users/alice/inbox"), _follow(peer, alice)).status_code == 202
+    peer.wait_for_activity("Accept")
+    delete = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{peer.actor_id}#delete",
+        "type": "Delete",
+        "actor": peer.actor_id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": peer.actor_id,
+    }
+    assert peer.signed_post(instance.url("/inbox"), delete).status_code == 202
+    deadline = time.monotonic() + 20
+    while _followers(instance, "alice") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _followers(instance, "alice") == []

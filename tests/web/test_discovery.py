@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.keys import load_public_key_pem, multibase_to_public_key
@@ -34,7 +35,7 @@ async def test_webfinger_finds_user_and_actor_has_both_keys(
     assert load_public_key_pem(actor["publicKey"]["publicKeyPem"]).key_size == 2048  # type: ignore[union-attr]
     [multikey] = actor["assertionMethod"]
     assert multikey["controller"] == actor["id"] and multikey["type"] == "Multikey"
-    multibase_to_public_key(multikey["publicKeyMultibase"])
+    assert isinstance(multibase_to_public_key(multikey["publicKeyMultibase"]), Ed25519PublicKey)
     assert actor["endpoints"]["sharedInbox"] == "http://hit.test/inbox"
     assert actor["webfinger"] == "alice@hit.test"
 

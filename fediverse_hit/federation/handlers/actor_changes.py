@@ -10,7 +10,7 @@ from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.services.blocks import block_actor
 from fediverse_hit.store.actors import find_actor_by_uri
-from fediverse_hit.store.models import Follow
+from fediverse_hit.store.remote_actors import mark_remote_actor_gone
 
 ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
 
@@ -30,12 +30,8 @@ async def handle_delete(activity: ParsedActivity, document: dict[str, Any], ctx:
     if activity.object_id != activity.actor:
         return  # deleting objects comes with contributions
     actor = await find_actor_by_uri(activity.actor)
-    if actor is None or actor.local:
-        return
-    actor.deleted_at = datetime.now(UTC)
-    await actor.save(update_fields=["deleted_at"])
-    await Follow.filter(follower=actor).delete()
-    await Follow.filter(followed=actor).delete()
+    if actor is not None and not actor.local:
+        await mark_remote_actor_gone(actor, datetime.now(UTC))
 
 
 async def handle_block(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
