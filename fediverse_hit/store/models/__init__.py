@@ -5,6 +5,13 @@ Model docstrings become SQL table comments in migrations: keep semicolons out of
 
 from fediverse_hit.store.models.accounts import AccessToken, Account, Invite, LoginAttempt
 from fediverse_hit.store.models.actors import Actor, ActorKey
+from fediverse_hit.store.models.contributions import (
+    Contribution,
+    ContributionTag,
+    ContributionVersion,
+    MediaAttachment,
+    Mention,
+)
 from fediverse_hit.store.models.federation import (
     Delivery,
     DomainBlock,
@@ -13,6 +20,7 @@ from fediverse_hit.store.models.federation import (
     OutgoingActivity,
 )
 from fediverse_hit.store.models.instance import InstanceSetting
+from fediverse_hit.store.models.interactions import Boost, Like, Notification
 from fediverse_hit.store.models.social import Block, Follow
 
 __all__ = [
@@ -21,6 +29,10 @@ __all__ = [
     "Actor",
     "ActorKey",
     "Block",
+    "Boost",
+    "Contribution",
+    "ContributionTag",
+    "ContributionVersion",
     "Delivery",
     "DomainBlock",
     "Follow",
@@ -28,6 +40,10 @@ __all__ = [
     "InboxItem",
     "InstanceSetting",
     "Invite",
+    "Like",
     "LoginAttempt",
+    "MediaAttachment",
+    "Mention",
+    "Notification",
     "OutgoingActivity",
 ]
