@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 _USER_PATH = re.compile(r"^/users/([a-z0-9_.-]+)$")
+_CONTRIBUTION_PATH = re.compile(r"^/contributions/([0-9]{1,20})$")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,33 @@ class InstanceUrls:
     def new_activity_id(self) -> str:
         """A fresh, never reused IRI for an activity we publish."""
         return self.absolute(f"/activities/{uuid.uuid4()}")
+
+    # Contributions
+    def contribution(self, local_id: str) -> str:
+        """The contribution's IRI, also its HTML page (`url`) by content negotiation."""
+        return self.absolute(f"/contributions/{quote(local_id)}")
+
+    def contribution_version(self, local_id: str, number: int) -> str:
+        return f"{self.contribution(local_id)}/versions/{number}"
+
+    def contribution_collection(self, local_id: str, collection: str) -> str:
+        """`replies`, `likes` or `shares` of a contribution."""
+        return f"{self.contribution(local_id)}/{collection}"
+
+    def contribution_edit_page(self, local_id: str) -> str:
+        return f"{self.contribution(local_id)}/edit"
+
+    def tag(self, name: str) -> str:
+        """The page of a hashtag (Mastodon's `/tags/{name}`), the `href` of Hashtag tags."""
+        return self.absolute(f"/tags/{quote(name.lower())}")
+
+    def parse_contribution(self, iri: str) -> str | None:
+        """The local id if `iri` is one of our contribution IRIs, else None."""
+        parts = urlsplit(iri)
+        if f"{parts.scheme}://{parts.netloc}".lower() != self.base.lower():
+            return None
+        match = _CONTRIBUTION_PATH.match(parts.path)
+        return match.group(1) if match else None
 
     def media(self, filename: str) -> str:
         return self.absolute(f"/media/{quote(filename)}")
