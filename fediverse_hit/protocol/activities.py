@@ -113,3 +113,20 @@ def parse_activity(document: Any) -> ParsedActivity:
     if obj is not None and not isinstance(obj, (str, dict)):
         raise ActivityShapeError("`object` must be an IRI or an object")
     return ParsedActivity(id=activity_id, type=kind, actor=actor, object=obj)
+
+
+def build_collection_change(
+    kind: str, activity_id: str, actor: str, object_id: str, target: str
+) -> dict[str, Any]:
+    """Add or Remove of `object_id` to/from the collection `target` (Mastodon pins and unpins a
+    post by sending Add/Remove with the actor's `featured` collection as target)."""
+    if kind not in ("Add", "Remove"):
+        raise ValueError(f"not a collection change: {kind}")
+    return {
+        "@context": AS_CONTEXT,
+        "id": activity_id,
+        "type": kind,
+        "actor": actor,
+        "object": object_id,
+        "target": target,
+    }

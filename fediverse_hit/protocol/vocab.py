@@ -43,3 +43,27 @@ ACTOR_CONTEXT: list[object] = [
     WEBFINGER_CONTEXT,
     INLINE_TERMS,
 ]
+
+GTS_NAMESPACE = "https://gotosocial.org/ns#"
+CC_NAMESPACE = "http://creativecommons.org/ns#"
+
+# Terms a contribution (`Note`, DESIGN §7) adds to the actor terms. `interactionPolicy`, `canQuote`
+# and `automaticApproval`/`manualApproval` are spelled as Mastodon 4.5 sends them
+# (app/helpers/context_helper.rb, `interaction_policies`), after GoToSocial's
+# docs/federation/interaction_policy.md. `license` is ccREL's cc:license (the property the deeds
+# themselves use); `schema:license` mirrors it for readers of schema.org.
+NOTE_TERMS: dict[str, object] = {
+    **INLINE_TERMS,
+    "gts": GTS_NAMESPACE,
+    "Hashtag": "as:Hashtag",
+    "blurhash": "toot:blurhash",
+    "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"},
+    "license": {"@id": f"{CC_NAMESPACE}license", "@type": "@id"},
+    "interactionPolicy": {"@id": "gts:interactionPolicy", "@type": "@id"},
+    "canQuote": {"@id": "gts:canQuote", "@type": "@id"},
+    "automaticApproval": {"@id": "gts:automaticApproval", "@type": "@id"},
+    "manualApproval": {"@id": "gts:manualApproval", "@type": "@id"},
+}
+
+# AS2, then data-integrity/v1 for `proof` (FEP-8b32), then our inline terms.
+NOTE_CONTEXT: list[object] = [AS_CONTEXT, DATA_INTEGRITY_V1, NOTE_TERMS]
