@@ -32,6 +32,8 @@ class Settings:
     login_attempts_per_window: int = 10
     login_window_seconds: int = 300
     max_avatar_bytes: int = 4 * 1024 * 1024
+    max_image_bytes: int = 16 * 1024 * 1024  # HIT_MAX_IMAGE_BYTES: attached images (Mastodon: 16 MB)
+    max_av_bytes: int = 99 * 1024 * 1024  # HIT_MAX_AV_BYTES: attached audio and video (Mastodon: 99 MB)
 
     @property
     def base_url(self) -> str:
@@ -82,7 +84,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         database_url=database_url,
         allow_private_addresses=merged.get("HIT_ALLOW_PRIVATE_ADDRESSES", "").lower() in _TRUE,
+        max_image_bytes=_positive_int(merged, "HIT_MAX_IMAGE_BYTES", Settings.max_image_bytes),
+        max_av_bytes=_positive_int(merged, "HIT_MAX_AV_BYTES", Settings.max_av_bytes),
     )
+
+
+def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
+    """A positive whole number from the environment, or `default` when unset."""
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValueError(f"{name} must be a positive whole number of bytes, not {raw!r}")
+    return int(raw)
 
 
 def read_secret(settings: Settings) -> str:

@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 # The only types we store and serve; anything else is refused before it reaches the disk.
 MEDIA_TYPES = {
@@ -18,7 +19,18 @@ MEDIA_TYPES = {
     "jpg": "image/jpeg",
     "gif": "image/gif",
     "webp": "image/webp",
+    "mp3": "audio/mpeg",
+    "aac": "audio/aac",
+    "ogg": "audio/ogg",
+    "opus": "audio/ogg",
+    "oga": "audio/ogg",
+    "flac": "audio/flac",
+    "wav": "audio/wav",
+    "m4a": "audio/mp4",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
 }
+_COPY_CHUNK = 1024 * 1024
 
 _FILENAME = re.compile(r"^([0-9a-f]{64})\.([a-z0-9]{1,5})$")
 
@@ -47,6 +59,33 @@ def save_media_file(media_dir: Path, data: bytes, extension: str) -> str:
             handle.write(data)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return filename
+
+
+def save_media_stream(media_dir: Path, source: BinaryIO, extension: str) -> str:
+    """Store what `source` holds from its start, copied in chunks while hashing; returns its file name.
+
+    For audio and video, which can be large: the bytes never need to be in memory at once.
+    """
+    if extension not in MEDIA_TYPES:
+        raise ValueError(f"Unsupported media extension {extension!r}")
+    media_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    descriptor, temporary = tempfile.mkstemp(dir=media_dir, prefix=".upload-")
+    try:
+        source.seek(0)
+        with os.fdopen(descriptor, "wb") as handle:
+            while chunk := source.read(_COPY_CHUNK):
+                digest.update(chunk)
+                handle.write(chunk)
+        filename = f"{digest.hexdigest()}.{extension}"
+        path = _path_for(media_dir, filename)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)  # same file system: atomic; an identical file is simply replaced
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

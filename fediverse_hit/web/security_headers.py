@@ -5,10 +5,11 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Pages use no inline scripts; styles come from our own stylesheet; images may be remote avatars.
+# Pages use no inline scripts; styles come from our own stylesheet; images may be remote avatars;
+# `connect-src 'self'` lets static/upload.js send a form with XMLHttpRequest to show upload progress.
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' https: data:; media-src 'self' https:; "
-    "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
 

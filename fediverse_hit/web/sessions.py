@@ -43,6 +43,7 @@ async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES, max_fi
         or not isinstance(submitted, str)
         or not hmac.compare_digest(expected, submitted)
     ):
+        await form.close()  # spooled upload files are closed, not left to the garbage collector
         raise Forbidden("This form has expired or did not come from this site. Reload the page and try again.")
     return form
 
