@@ -13,6 +13,7 @@ import threading
 import time
 from datetime import datetime
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ class Peer:
     received: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
     username: str = "zoe"
     name: str = "Zoe"
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # served at their path, by GET
 
     @property
     def base(self) -> str:
@@ -118,11 +120,18 @@ def _peer_app(peer: Peer) -> Starlette:
         peer.received.append((request.url.path, headers, await request.body()))
         return Response(status_code=202)
 
+    async def stored_object(request: Request) -> Response:
+        document = peer.objects.get(request.url.path)
+        if document is None:
+            return Response(status_code=404)
+        return JSONResponse(document, media_type=AS2)
+
     return Starlette(
         routes=[
             Route(f"/users/{peer.username}", actor),
             Route(f"/users/{peer.username}/inbox", inbox, methods=["POST"]),
             Route("/inbox", inbox, methods=["POST"]),
+            Route("/{path:path}", stored_object),
         ]
     )
 
@@ -130,7 +139,13 @@ def _peer_app(peer: Peer) -> Starlette:
 @pytest.fixture
 def peer() -> Iterator[Peer]:
     """A running independent peer on a free loopback port."""
-    running = Peer(port=free_port())
+    with running_peer(Peer(port=free_port())) as running:
+        yield running
+
+
+@contextmanager
+def running_peer(running: Peer) -> Iterator[Peer]:
+    """Serve `running` on its port until the block ends (for tests that need a second peer)."""
     config = uvicorn.Config(_peer_app(running), host="127.0.0.1", port=running.port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 
 from fediverse_hit.errors import Forbidden, NotFound
+from fediverse_hit.services.notifications import notify
 from fediverse_hit.store.follows import (
     delete_follow,
     find_follow,
@@ -63,6 +64,7 @@ async def request_follow(follower: Actor, followed: Actor, activity_uri: str) ->
         concurrent = await find_follow(follower, followed)
         assert concurrent is not None
         return FollowOutcome(concurrent, created=False)
+    await notify(followed, "follow" if auto_accept else "follow_request", follower)  # no-op unless local
     return FollowOutcome(follow, created=True)
 
 

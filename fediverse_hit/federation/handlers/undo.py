@@ -1,4 +1,9 @@
-"""Inbound Undo: only the actor of the undone activity may undo it."""
+"""Inbound Undo: only the actor of the undone activity may undo it.
+
+Undo(Like) and Undo(Announce) find the like or boost by the undone activity's id first, then by
+the actor and the object (Mastodon matches by id, and servers that re-mint the embedded
+activity's id still name its object); the notification it caused goes too.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,26 @@ from typing import Any
 from fediverse_hit.federation.handlers.context import HandlerContext
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.services.follows import end_follow
+from fediverse_hit.services.notifications import withdraw
+from fediverse_hit.store.contributions import find_contribution_by_uri
 from fediverse_hit.store.follows import find_follow_by_activity
+from fediverse_hit.store.interactions import (
+    remove_boost,
+    remove_boost_by_activity,
+    remove_like,
+    remove_like_by_activity,
+)
+from fediverse_hit.store.models import Actor
+
+# Undone type → (notification kind, remove by activity id, remove by actor and contribution)
+REACTIONS = {
+    "Like": ("like", remove_like_by_activity, remove_like),
+    "Announce": ("boost", remove_boost_by_activity, remove_boost),
+}
 
 
 async def handle_undo(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
-    """Undo(Follow): the remote follower unfollows. Other undone types are not followed yet."""
+    """Undo(Follow), Undo(Like), Undo(Announce), embedded or by reference."""
     undone = activity.object
     if isinstance(undone, dict) and undone.get("actor") not in (None, activity.actor):
         return  # someone tried to undo another actor's activity
@@ -21,7 +41,28 @@ async def handle_undo(activity: ParsedActivity, document: dict[str, Any], ctx: H
         if target is not None:
             await end_follow(sender, target)
         return
-    if isinstance(undone, str):  # Undo by reference: find the follow by its activity id
+    if activity.object_type in REACTIONS and isinstance(undone, dict):
+        await _undo_reaction(activity.object_type, sender, undone)
+        return
+    if isinstance(undone, str):  # Undo by reference: find what the activity id made
         follow = await find_follow_by_activity(undone)
         if follow is not None and follow.follower_id == sender.id:  # type: ignore[attr-defined]
-            await end_follow(sender, follow.followed)
+            await end_follow(sender, follow.followed)  # type: ignore[arg-type]
+        for kind, by_activity, _ in REACTIONS.values():
+            removed = await by_activity(sender, undone)
+            if removed is not None:
+                await withdraw(kind, sender, removed)
+
+
+async def _undo_reaction(kind: str, sender: Actor, undone: dict[str, Any]) -> None:
+    notification_kind, by_activity, by_pair = REACTIONS[kind]
+    undone_id = undone.get("id")
+    removed = await by_activity(sender, undone_id) if isinstance(undone_id, str) else None
+    if removed is None:
+        target = undone.get("object")
+        target_id = target.get("id") if isinstance(target, dict) else target
+        contribution = await find_contribution_by_uri(target_id) if isinstance(target_id, str) else None
+        if contribution is not None and await by_pair(sender, contribution):
+            removed = contribution.id
+    if removed is not None:
+        await withdraw(notification_kind, sender, removed)

@@ -1,0 +1,140 @@
+"""Inbound Create of a contribution (Note, Article, Page, Image, Audio, Video, Question).
+
+As in Mastodon (app/lib/activitypub/activity/create.rb, `related_to_local_activity?`), a post is
+kept only when it concerns someone here: a local person follows its author, it replies to one of
+ours or to someone followed here, or it mentions or addresses a local person. Anything else would
+fill the database with posts nobody here reads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fediverse_hit.federation.fetcher import parse_json_object
+from fediverse_hit.federation.handlers.context import HandlerContext
+from fediverse_hit.federation.host_health import host_of
+from fediverse_hit.federation.http_client import FetchError
+from fediverse_hit.federation.remote_actors import get_remote_actor
+from fediverse_hit.protocol.activities import ParsedActivity
+from fediverse_hit.protocol.media_types import FETCH_ACCEPT, is_activity_media_type
+from fediverse_hit.protocol.notes import ObjectShapeError, ParsedNote, parse_note
+from fediverse_hit.services.contribution_rules import can_view
+from fediverse_hit.services.notifications import notify
+from fediverse_hit.services.remote_contributions import (
+    find_remote_contribution,
+    followed_here,
+    store_remote_note,
+)
+from fediverse_hit.store.actors import find_actor_by_uri
+from fediverse_hit.store.models import Actor, Contribution
+
+NOTE_TYPES = frozenset({"Note", "Article", "Page", "Image", "Audio", "Video", "Question"})
+MAX_ADDRESSEES = 100  # IRIs looked at for local people: tags, `to` and `cc` together
+
+
+@dataclass(frozen=True)
+class RemoteObject:
+    """An object as received: its JSON, and the text it is stored as (`raw_json`)."""
+
+    document: dict[str, Any]
+    raw_json: str
+
+
+def embedded(document: dict[str, Any]) -> RemoteObject:
+    """An object embedded in an activity, kept as compact JSON (the inbox item has the exact bytes)."""
+    return RemoteObject(document, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+
+
+async def fetch_object(iri: str, ctx: HandlerContext) -> RemoteObject:
+    """A signed GET of the object at `iri`, its body kept verbatim; its `id` must be `iri`'s answer."""
+    fetched = await ctx.fetcher.fetch(iri, accept=FETCH_ACCEPT, signed=True, accept_type=is_activity_media_type)
+    document = parse_json_object(fetched.url, fetched.body)
+    if document.get("id") != fetched.url:
+        raise FetchError(iri, f"document id {document.get('id')!r} differs from the URL fetched {fetched.url!r}")
+    return RemoteObject(document, fetched.body.decode(json.detect_encoding(fetched.body)))
+
+
+def parse_contribution(document: dict[str, Any]) -> ParsedNote | None:
+    """The object as a contribution, or None when it is not one or is malformed."""
+    if document.get("type") not in NOTE_TYPES:
+        return None
+    try:
+        return parse_note(document)
+    except ObjectShapeError:
+        return None
+
+
+async def handle_create(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
+    """Store the new contribution and tell the local people it replies to or mentions."""
+    if isinstance(activity.object, dict):
+        remote = embedded(activity.object)
+    elif isinstance(activity.object, str) and host_of(activity.object) == host_of(activity.actor):
+        remote = await fetch_object(activity.object, ctx)  # a server creates only its own objects
+    else:
+        return
+    await receive_note(remote, ctx, creator=activity.actor, only_if_concerned=True)
+
+
+async def receive_note(
+    remote: RemoteObject, ctx: HandlerContext, *, creator: str | None, only_if_concerned: bool
+) -> Contribution | None:
+    """Check, store and notify. `creator` is the actor that must be its author (None: whoever
+    `attributedTo` names, on the object's own host — an Announce brings others' posts)."""
+    parsed = parse_contribution(remote.document)
+    if parsed is None or (creator is not None and parsed.attributed_to != creator):
+        return None
+    if host_of(parsed.id) != host_of(parsed.attributed_to):
+        return None  # Mastodon's `non_matching_uri_hosts?`: a server speaks only for its own objects
+    author = await _author(parsed.attributed_to, ctx)
+    in_reply_to = await find_remote_contribution(parsed.in_reply_to) if parsed.in_reply_to else None
+    mentioned = await mentioned_local_people(parsed, ctx)
+    if only_if_concerned and not await _concerns_us(author, in_reply_to, mentioned):
+        return None
+    contribution = await store_remote_note(
+        parsed, remote.raw_json, author, mentioned_local=mentioned, in_reply_to=in_reply_to
+    )
+    if contribution is not None:
+        await notify_new_contribution(contribution, author, in_reply_to, mentioned)
+    return contribution
+
+
+async def _author(uri: str, ctx: HandlerContext) -> Actor:
+    actor = await find_actor_by_uri(uri)
+    return actor if actor is not None else await get_remote_actor(uri, fetcher=ctx.fetcher)
+
+
+async def mentioned_local_people(parsed: ParsedNote, ctx: HandlerContext) -> list[Actor]:
+    """Live local people the object mentions (Mention tags) or addresses (`to`, `cc`)."""
+    iris = [tag.href for tag in parsed.tags if tag.kind == "Mention" and tag.href]
+    iris += [*parsed.to, *parsed.cc]
+    people: list[Actor] = []
+    for iri in list(dict.fromkeys(iris))[:MAX_ADDRESSEES]:
+        person = await ctx.local_person(iri)
+        if person is not None:
+            people.append(person)
+    return people
+
+
+async def _concerns_us(author: Actor, in_reply_to: Contribution | None, mentioned: Sequence[Actor]) -> bool:
+    if mentioned:
+        return True
+    if in_reply_to is not None:
+        parent_author: Actor = in_reply_to.author  # type: ignore[assignment]
+        if parent_author.local or await followed_here(parent_author):
+            return True
+    return await followed_here(author)
+
+
+async def notify_new_contribution(
+    contribution: Contribution, author: Actor, in_reply_to: Contribution | None, mentioned: Sequence[Actor]
+) -> None:
+    """A reply tells the author of what it answers; a mention tells who it names (once each)."""
+    replied_to: Actor | None = in_reply_to.author if in_reply_to is not None else None  # type: ignore[assignment]
+    if replied_to is not None and replied_to.local and await can_view(replied_to, contribution):
+        await notify(replied_to, "reply", author, contribution)
+    for person in mentioned:
+        if replied_to is None or person.id != replied_to.id:
+            await notify(person, "mention", author, contribution)

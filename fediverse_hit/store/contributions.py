@@ -1,0 +1,132 @@
+"""Named queries over contributions, their versions, mentions and hashtags."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Sequence
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from fediverse_hit.store.models import (
+    Actor,
+    Contribution,
+    ContributionTag,
+    ContributionVersion,
+    Mention,
+)
+
+
+def new_local_id() -> str:
+    """A fresh, never reused, time-ordered id: milliseconds since the epoch, then 16 random bits
+    (the shape of Mastodon's snowflake ids), so ids sort by creation time and cannot be guessed."""
+    return str((int(time.time() * 1000) << 16) | secrets.randbits(16))
+
+
+async def find_contribution_by_uri(uri: str) -> Contribution | None:
+    """A contribution (deleted ones too) by IRI, with its author."""
+    return await Contribution.get_or_none(uri=uri).prefetch_related("author")
+
+
+async def find_local_contribution(local_id: str) -> Contribution | None:
+    """One of our contributions (deleted ones too) by its local id, with its author."""
+    return await Contribution.get_or_none(local_id=local_id, local=True).prefetch_related("author")
+
+
+async def find_version(contribution: Contribution, number: int) -> ContributionVersion | None:
+    return await ContributionVersion.get_or_none(contribution=contribution, number=number)
+
+
+async def store_version(contribution: Contribution, number: int, document_json: str) -> None:
+    """Keep version `number` as published; an existing version is never overwritten."""
+    await ContributionVersion.get_or_create(
+        contribution=contribution, number=number, defaults={"document_json": document_json}
+    )
+
+
+async def set_mentions(contribution: Contribution, actors: Sequence[Actor]) -> None:
+    """Replace the contribution's mentions with `actors` (deduplicated)."""
+    async with in_transaction():
+        await Mention.filter(contribution=contribution).delete()
+        seen: set[int] = set()
+        for actor in actors:
+            if actor.id not in seen:
+                seen.add(actor.id)
+                await Mention.create(contribution=contribution, actor=actor)
+
+
+async def set_hashtags(contribution: Contribution, names: Sequence[str]) -> None:
+    """Replace the contribution's hashtags with `names` (lower-cased, without `#`)."""
+    async with in_transaction():
+        await ContributionTag.filter(contribution=contribution).delete()
+        for name in dict.fromkeys(name.lower().lstrip("#") for name in names if name.strip("#")):
+            await ContributionTag.create(contribution=contribution, name=name[:100])
+
+
+async def mentioned_actors(contribution: Contribution) -> list[Actor]:
+    return [m.actor for m in await Mention.filter(contribution=contribution).prefetch_related("actor")]
+
+
+async def is_mentioned(contribution: Contribution, actor: Actor) -> bool:
+    return await Mention.filter(contribution=contribution, actor=actor).exists()
+
+
+async def mark_deleted(contribution: Contribution, when: datetime) -> None:
+    """Keep the row (its IRI is never reused) but drop what it said."""
+    contribution.deleted_at = when
+    contribution.pinned_at = None
+    await contribution.save(update_fields=["deleted_at", "pinned_at"])
+
+
+async def count_public_by(author: Actor) -> int:
+    """Public and unlisted live contributions of `author` (the outbox size)."""
+    return await Contribution.filter(
+        author=author, deleted_at=None, visibility__in=("public", "unlisted")
+    ).count()
+
+
+async def list_public_by(author: Actor, offset: int, limit: int) -> list[Contribution]:
+    """Public and unlisted live contributions of `author`, newest first (outbox pages)."""
+    return (
+        await Contribution.filter(author=author, deleted_at=None, visibility__in=("public", "unlisted"))
+        .order_by("-published_at", "-id")
+        .offset(offset)
+        .limit(limit)
+    )
+
+
+async def list_pinned(author: Actor, *, public_only: bool) -> list[Contribution]:
+    """`author`'s pinned live contributions, most recently pinned first."""
+    query = Contribution.filter(author=author, deleted_at=None, pinned_at__isnull=False)
+    if public_only:
+        query = query.filter(visibility__in=("public", "unlisted"))
+    return await query.order_by("-pinned_at").prefetch_related("author")
+
+
+async def count_replies(contribution: Contribution) -> int:
+    """Live public or unlisted replies (what the `replies` collection lists)."""
+    return await Contribution.filter(
+        in_reply_to=contribution, deleted_at=None, visibility__in=("public", "unlisted")
+    ).count()
+
+
+async def list_reply_uris(contribution: Contribution, offset: int, limit: int) -> list[str]:
+    """IRIs of live public or unlisted replies, oldest first (a thread reads top-down)."""
+    rows = (
+        await Contribution.filter(
+            in_reply_to=contribution, deleted_at=None, visibility__in=("public", "unlisted")
+        )
+        .order_by("published_at", "id")
+        .offset(offset)
+        .limit(limit)
+        .values_list("uri", flat=True)
+    )
+    return [str(uri) for uri in rows]
+
+
+async def link_waiting_replies(contribution: Contribution) -> None:
+    """Replies stored before their parent arrived point at it from now on."""
+    await Contribution.filter(in_reply_to_uri=contribution.uri, in_reply_to_id=None).update(
+        in_reply_to_id=contribution.id
+    )
