@@ -17,10 +17,13 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.federation.worker import run_forever, run_once
 from fediverse_hit.services.accounts import create_account
 from fediverse_hit.services.demo import seed_demo
+from fediverse_hit.services.demo_contributions import seed_demo_contributions
+from fediverse_hit.services.media import MediaLimits
 from fediverse_hit.services.instance import ensure_instance_actor
 from fediverse_hit.services.tokens import create_token
 from fediverse_hit.settings import Settings, ensure_data_dir, load_settings
 from fediverse_hit.store.accounts import find_account
+from fediverse_hit.store.actors import find_local_actor
 from fediverse_hit.store.deliveries import make_deliveries_due
 from fediverse_hit.store.database import (
     apply_migrations,
@@ -88,8 +91,11 @@ async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     await initialize(settings)
 
     async def work() -> None:
-        login = await seed_demo(_urls(settings))
-        print(f"Demo data ready at {settings.base_url}/")
+        urls = _urls(settings)
+        login = await seed_demo(urls)
+        people = {name: actor for name in ("ada", "bashir", "chen") if (actor := await find_local_actor(name))}
+        made = await seed_demo_contributions(people, urls, settings.media_dir, MediaLimits.from_settings(settings))
+        print(f"Demo data ready at {settings.base_url}/ ({made} new contributions)")
         print(f"Admin login: {login.username} / {login.password}")
 
     await _with_database(settings, work)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fediverse_hit.errors import BadRequest
 from fediverse_hit.protocol.vocab import AS_CONTEXT
 
 PAGE_SIZE = 40
@@ -56,3 +57,12 @@ def build_collection_page(
     if page > 1:
         document["prev"] = page_url(collection_id, page - 1)
     return document
+
+
+def parse_page_number(value: str | None) -> int | None:
+    """The `?page=` number of a collection request (None asks for the collection head)."""
+    if value is None:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+        raise BadRequest("`page` must be a positive number.")
+    return int(value)

@@ -77,6 +77,10 @@ class InstanceUrls:
         """The contribution's IRI, also its HTML page (`url`) by content negotiation."""
         return self.absolute(f"/contributions/{quote(local_id)}")
 
+    def contribution_activity(self, local_id: str) -> str:
+        """The IRI of the Create that published the contribution (Mastodon: `…/activity`)."""
+        return f"{self.contribution(local_id)}/activity"
+
     def contribution_version(self, local_id: str, number: int) -> str:
         return f"{self.contribution(local_id)}/versions/{number}"
 

@@ -1,0 +1,89 @@
+"""Turning stored local contributions into their signed `Note` documents (DESIGN §7).
+
+Each version is built once, signed with its author's Ed25519 key (FEP-8b32, eddsa-jcs-2022)
+and kept verbatim as a ContributionVersion; what we serve and send is that stored text, so the
+digest a remix pins always matches what any server fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fediverse_hit.errors import HitError
+from fediverse_hit.federation.attachment_documents import attachment_to_ap
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.addressing import addressing_for
+from fediverse_hit.protocol.integrity_proofs import create_proof
+from fediverse_hit.protocol.notes import NoteAttachment, NoteFields, NoteTag, build_note
+from fediverse_hit.store.actors import find_active_key
+from fediverse_hit.store.contributions import find_version, mentioned_actors, store_version
+from fediverse_hit.store.media_attachments import attachments_of
+from fediverse_hit.store.models import Actor, Contribution, ContributionTag, MediaAttachment
+
+
+def _note_attachment(media: MediaAttachment, urls: InstanceUrls) -> NoteAttachment:
+    document = attachment_to_ap(media, urls)
+    icon = document.get("icon") or {}
+    return NoteAttachment(
+        media_type=media.media_type,
+        url=str(document["url"]),
+        description=media.description,
+        blurhash=media.blurhash,
+        width=media.width,
+        height=media.height,
+        duration_seconds=media.duration_seconds,
+        cover_url=icon.get("url"),
+        cover_media_type=icon.get("mediaType"),
+    )
+
+
+def _mention_tag(actor: Actor) -> NoteTag:
+    return NoteTag("Mention", f"@{actor.username}@{actor.domain}", actor.uri)
+
+
+async def build_contribution_note(contribution: Contribution, urls: InstanceUrls) -> dict[str, Any]:
+    """The unsigned Note of `contribution` as it is now (its author prefetched)."""
+    author: Actor = contribution.author
+    local_id = str(contribution.local_id)
+    mentioned = await mentioned_actors(contribution)
+    tags = [_mention_tag(actor) for actor in mentioned]
+    names = await ContributionTag.filter(contribution=contribution).order_by("id").values_list("name", flat=True)
+    tags += [NoteTag("Hashtag", f"#{name}", urls.tag(str(name))) for name in names]
+    media = (await attachments_of([contribution.id])).get(contribution.id, [])
+    to, cc = addressing_for(
+        contribution.visibility, urls.user_collection(author.username, "followers"), [a.uri for a in mentioned]
+    )
+    return build_note(
+        NoteFields(
+            id=contribution.uri, url=contribution.url or contribution.uri, attributed_to=author.uri,
+            kind=contribution.kind, title=contribution.title, body_html=contribution.content_html,
+            summary=contribution.summary, sensitive=contribution.sensitive, language=contribution.language,
+            license=contribution.license or None, published=contribution.published_at,
+            updated=contribution.edited_at, to=to, cc=cc, in_reply_to=contribution.in_reply_to_uri,
+            context=contribution.context_uri,
+            replies=urls.contribution_collection(local_id, "replies"),
+            likes=urls.contribution_collection(local_id, "likes"),
+            shares=urls.contribution_collection(local_id, "shares"),
+            attachments=[_note_attachment(item, urls) for item in media], tags=tags,
+        )
+    )
+
+
+async def sign_document(document: dict[str, Any], author: Actor, urls: InstanceUrls) -> dict[str, Any]:
+    """`document` with a FEP-8b32 proof by `author`'s Ed25519 key (`#ed25519-key`)."""
+    key = await find_active_key(author, "ed25519")
+    if key is None or key.private_pem is None:
+        raise HitError(f"{author.uri} has no Ed25519 signing key.")
+    return create_proof(document, key.private_pem, urls.ed25519_key_id(author.uri))
+
+
+async def publish_version(contribution: Contribution, urls: InstanceUrls) -> dict[str, Any]:
+    """Build, sign and keep the current version of `contribution`; returns the signed Note."""
+    existing = await find_version(contribution, contribution.version)
+    if existing is not None:
+        return json.loads(existing.document_json)  # type: ignore[no-any-return]
+    signed = await sign_document(await build_contribution_note(contribution, urls), contribution.author, urls)
+    await store_version(contribution, contribution.version, json.dumps(signed, ensure_ascii=False, separators=(",", ":")))
+    return signed
+

@@ -1,0 +1,143 @@
+"""Publishing local contributions: create, edit, delete and pin, each signed and federated.
+
+Web pages and the client-to-server outbox call these; each runs the service change, keeps the
+signed version, tells local people who are mentioned or replied to, and queues the activity for
+every server that should see it (DESIGN §7): followers and mentioned people for public,
+unlisted and followers-only contributions, only the mentioned people for direct ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fediverse_hit.errors import NotFound
+from fediverse_hit.federation.contribution_documents import publish_version, sign_document
+from fediverse_hit.federation.fetcher import Fetcher
+from fediverse_hit.federation.http_client import FetchError
+from fediverse_hit.federation.outbox import enqueue_activity, inboxes_for
+from fediverse_hit.federation.remote_actors import get_remote_actor, resolve_handle
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.activities import build_collection_change
+from fediverse_hit.protocol.content_activities import build_create, build_delete_note, build_update
+from fediverse_hit.protocol.markup import extract_mention_handles
+from fediverse_hit.services import contributions as service
+from fediverse_hit.services.contribution_rules import Draft, can_view
+from fediverse_hit.services.notifications import notify
+from fediverse_hit.store.actors import find_actor_by_uri
+from fediverse_hit.store.contributions import find_contribution_by_uri, mentioned_actors
+from fediverse_hit.store.follows import list_followers
+from fediverse_hit.store.models import Actor, Contribution
+
+
+async def resolve_mentions(source: str, fetcher: Fetcher) -> dict[str, Actor]:
+    """The actors behind the `@user` / `@user@host` handles in `source`, by lower-cased handle.
+    Handles that do not resolve stay plain text, as on Mastodon."""
+    resolved: dict[str, Actor] = {}
+    for handle in extract_mention_handles(source):
+        full = handle if "@" in handle else f"{handle}@{fetcher.urls.domain}"
+        try:
+            resolved[handle] = await resolve_handle(full, fetcher=fetcher)
+        except FetchError:
+            continue
+    return resolved
+
+
+async def resolve_addressed(iris: tuple[str, ...], fetcher: Fetcher) -> list[Actor]:
+    """The actors a client addressed directly; collections and unknown IRIs are skipped."""
+    actors = []
+    for iri in iris:
+        local = await find_actor_by_uri(iri)
+        if local is not None:
+            actors.append(local)
+            continue
+        try:
+            actors.append(await get_remote_actor(iri, fetcher=fetcher))
+        except FetchError:
+            continue
+    return actors
+
+
+async def _parent(author: Actor, draft: Draft) -> Contribution | None:
+    if draft.in_reply_to is None:
+        return None
+    parent = await find_contribution_by_uri(draft.in_reply_to)
+    if parent is None or not await can_view(author, parent):
+        raise NotFound("The contribution you are replying to is not known here.")
+    return parent
+
+
+async def _audience(contribution: Contribution) -> tuple[list[Actor], list[Actor]]:
+    """(everyone who should receive it, the mentioned people among them)."""
+    mentioned = await mentioned_actors(contribution)
+    if contribution.visibility == "direct":
+        return mentioned, mentioned
+    return [*await list_followers(contribution.author), *mentioned], mentioned
+
+
+async def _deliver(activity: dict[str, Any], contribution: Contribution, urls: InstanceUrls) -> None:
+    recipients, _ = await _audience(contribution)
+    inboxes = inboxes_for(recipients)
+    if inboxes:
+        signed = await sign_document(activity, contribution.author, urls)
+        await enqueue_activity(signed, contribution.author, inboxes)
+
+
+async def _notify_locals(contribution: Contribution, parent: Contribution | None) -> None:
+    for actor in await mentioned_actors(contribution):
+        if actor.local:
+            replied_to = parent is not None and parent.author_id == actor.id  # type: ignore[attr-defined]
+            await notify(actor, "reply" if replied_to else "mention", contribution.author, contribution)
+
+
+async def publish_contribution(author: Actor, draft: Draft, fetcher: Fetcher) -> Contribution:
+    """Create a contribution and send `Create` to its audience."""
+    urls = fetcher.urls
+    parent = await _parent(author, draft)
+    mentions = await resolve_mentions(draft.source, fetcher)
+    addressed = await resolve_addressed(draft.addressed, fetcher)
+    contribution = await service.create_contribution(
+        author, draft, parent=parent, mentions=mentions, iris=urls, addressed=addressed
+    )
+    note = await publish_version(contribution, urls)
+    await _notify_locals(contribution, parent)
+    await _deliver(build_create(urls.contribution_activity(str(contribution.local_id)), note), contribution, urls)
+    return contribution
+
+
+async def edit_contribution(author: Actor, contribution: Contribution, draft: Draft, fetcher: Fetcher) -> Contribution:
+    """Keep a new version of `contribution` and send `Update` with it."""
+    urls = fetcher.urls
+    mentions = await resolve_mentions(draft.source, fetcher)
+    addressed = await resolve_addressed(draft.addressed, fetcher)
+    contribution = await service.edit_contribution(
+        author, contribution, draft, mentions=mentions, iris=urls, addressed=addressed
+    )
+    note = await publish_version(contribution, urls)
+    await _deliver(build_update(urls.new_activity_id(), note), contribution, urls)
+    return contribution
+
+
+async def delete_contribution(author: Actor, contribution: Contribution, urls: InstanceUrls) -> None:
+    """Delete `contribution` (410 from now on) and send `Delete` with a Tombstone."""
+    recipients, _ = await _audience(contribution)
+    await service.delete_contribution(author, contribution)
+    note = await publish_version(contribution, urls)
+    delete = build_delete_note(urls.new_activity_id(), author.uri, contribution.uri, note["to"], note["cc"])
+    inboxes = inboxes_for(recipients)
+    if inboxes:
+        await enqueue_activity(await sign_document(delete, author, urls), author, inboxes)
+
+
+async def set_pinned(author: Actor, contribution: Contribution, pinned: bool, urls: InstanceUrls) -> None:
+    """Pin or unpin, and tell followers' servers with Add/Remove on the featured collection."""
+    was_pinned = contribution.pinned_at is not None
+    await service.set_pinned(author, contribution, pinned)
+    if was_pinned == pinned or contribution.visibility not in ("public", "unlisted"):
+        return  # the featured collection lists only public and unlisted contributions
+    change = build_collection_change(
+        "Add" if pinned else "Remove", urls.new_activity_id(), author.uri, contribution.uri,
+        urls.user_collection(author.username, "featured"),
+    )
+    inboxes = inboxes_for(await list_followers(author))
+    if inboxes:
+        await enqueue_activity(change, author, inboxes)

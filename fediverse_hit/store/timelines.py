@@ -1,0 +1,156 @@
+"""Named queries for timelines: home, local, federated, hashtag, profile and reply threads.
+
+Every query applies the same visibility rule as `services.contributions.can_view`: public and
+unlisted contributions are visible to all; followers-only ones to the author's accepted
+followers; direct ones to the people they mention; everything to its author. Paging is by a
+cursor: the sort time in microseconds since the epoch, strictly older than `before`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+from fediverse_hit.store.models import Actor, Block, Boost, Contribution, ContributionTag, Follow, Mention
+
+OPEN_VISIBILITIES = ("public", "unlisted")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A contribution in a timeline, with who boosted it when it is there because of a boost."""
+
+    contribution: Contribution
+    boosted_by: Actor | None
+    cursor: int
+
+
+def cursor_of(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _moment(cursor: int) -> datetime:
+    return datetime.fromtimestamp(cursor / 1_000_000, UTC)
+
+
+def _followed_ids(viewer: Actor) -> Subquery:
+    return Subquery(Follow.filter(follower_id=viewer.id, state="accepted").values("followed_id"))
+
+
+def visible_to(viewer: Actor | None) -> Q:
+    """The visibility rule as a filter on contributions."""
+    if viewer is None:
+        return Q(visibility__in=OPEN_VISIBILITIES)
+    return (
+        Q(visibility__in=OPEN_VISIBILITIES)
+        | Q(author_id=viewer.id)
+        | Q(visibility="followers", author_id__in=_followed_ids(viewer))
+        | Q(id__in=Subquery(Mention.filter(actor_id=viewer.id).values("contribution_id")))
+    )
+
+
+def _live(viewer: Actor | None, before: int | None) -> QuerySet[Contribution]:
+    query = Contribution.filter(deleted_at=None).filter(visible_to(viewer))
+    if viewer is not None:
+        query = query.exclude(author_id__in=Subquery(Block.filter(blocker_id=viewer.id).values("blocked_id")))
+        query = query.exclude(author_id__in=Subquery(Block.filter(blocked_id=viewer.id).values("blocker_id")))
+    if before is not None:
+        query = query.filter(published_at__lt=_moment(before))
+    return query
+
+
+async def _entries(query: QuerySet[Contribution], limit: int) -> list[TimelineEntry]:
+    rows = await query.order_by("-published_at", "-id").limit(limit).prefetch_related("author")
+    return [TimelineEntry(row, None, cursor_of(row.published_at)) for row in rows]
+
+
+async def home_timeline(viewer: Actor, *, before: int | None = None, limit: int = 20) -> list[TimelineEntry]:
+    """What `viewer` follows (and their own posts), with boosts by followed people, newest first."""
+    followed = _followed_ids(viewer)
+    posts = await _entries(
+        _live(viewer, before).filter(Q(author_id__in=followed) | Q(author_id=viewer.id)), limit
+    )
+    boosts_query = Boost.filter(
+        actor_id__in=_followed_ids(viewer),
+        contribution__deleted_at=None,
+        contribution__visibility__in=OPEN_VISIBILITIES,
+    )
+    if before is not None:
+        boosts_query = boosts_query.filter(created_at__lt=_moment(before))
+    boosts = await boosts_query.order_by("-created_at", "-id").limit(limit).prefetch_related(
+        "actor", "contribution__author"
+    )
+    merged = posts + [TimelineEntry(b.contribution, b.actor, cursor_of(b.created_at)) for b in boosts]
+    merged.sort(key=lambda entry: entry.cursor, reverse=True)
+    seen: set[int] = set()
+    unique = []
+    for entry in merged:
+        if entry.contribution.id not in seen:
+            seen.add(entry.contribution.id)
+            unique.append(entry)
+    return unique[:limit]
+
+
+async def local_timeline(viewer: Actor | None, *, before: int | None = None, limit: int = 20) -> list[TimelineEntry]:
+    """Public top-level contributions made on this instance."""
+    return await _entries(
+        _live(viewer, before).filter(local=True, visibility="public", in_reply_to_uri=None), limit
+    )
+
+
+async def federated_timeline(
+    viewer: Actor | None, *, before: int | None = None, limit: int = 20
+) -> list[TimelineEntry]:
+    """Public top-level contributions from here and every server we hear from."""
+    return await _entries(_live(viewer, before).filter(visibility="public", in_reply_to_uri=None), limit)
+
+
+async def tag_timeline(
+    name: str, viewer: Actor | None, *, before: int | None = None, limit: int = 20
+) -> list[TimelineEntry]:
+    """Public contributions carrying hashtag `name`."""
+    tagged = Subquery(ContributionTag.filter(name=name.lower()).values("contribution_id"))
+    return await _entries(_live(viewer, before).filter(visibility="public", id__in=tagged), limit)
+
+
+async def profile_timeline(
+    author: Actor, viewer: Actor | None, *, before: int | None = None, limit: int = 20
+) -> list[TimelineEntry]:
+    """`author`'s top-level contributions that `viewer` may see."""
+    return await _entries(_live(viewer, before).filter(author_id=author.id, in_reply_to_uri=None), limit)
+
+
+async def pinned_of(author: Actor, viewer: Actor | None) -> list[Contribution]:
+    """`author`'s pinned contributions that `viewer` may see, most recently pinned first."""
+    return (
+        await _live(viewer, None)
+        .filter(author_id=author.id, pinned_at__isnull=False)
+        .order_by("-pinned_at")
+        .prefetch_related("author")
+    )
+
+
+async def media_of(author: Actor, viewer: Actor | None, limit: int = 24) -> list[Contribution]:
+    """`author`'s contributions with media (the profile's grid), newest first."""
+    return (
+        await _live(viewer, None)
+        .filter(author_id=author.id)
+        .exclude(kind="text")
+        .order_by("-published_at")
+        .limit(limit)
+        .prefetch_related("author")
+    )
+
+
+async def replies_to(contribution: Contribution, viewer: Actor | None, limit: int = 200) -> list[Contribution]:
+    """Live replies to `contribution` that `viewer` may see, oldest first."""
+    return (
+        await _live(viewer, None)
+        .filter(in_reply_to_id=contribution.id)
+        .order_by("published_at", "id")
+        .limit(limit)
+        .prefetch_related("author")
+    )
