@@ -36,7 +36,7 @@ def attachment_to_ap(media: MediaAttachment, urls: InstanceUrls) -> dict[str, An
 
 
 def attachment_to_api(media: MediaAttachment, urls: InstanceUrls) -> dict[str, Any]:
-    """The upload API's answer: the `Document` plus `id` (to list in `media_ids`) and `previewUrl`."""
+    """The upload API's answer: the `Document` plus `id` (to name in a contribution's `attachment`, or the composer's `media_ids`) and `previewUrl`."""
     preview = media.thumbnail_filename or media.cover_filename
     return {
         "id": str(media.id),

@@ -87,7 +87,7 @@ def build_note(fields: NoteFields) -> dict[str, Any]:
         raise ValueError(f"unknown contribution kind: {fields.kind!r}")
     if len(fields.attachments) > MAX_ATTACHMENTS:
         raise ValueError(f"at most {MAX_ATTACHMENTS} attachments, got {len(fields.attachments)}")
-    content = title_html(fields.title) + fields.body_html
+    content = (title_html(fields.title) if fields.title else "") + fields.body_html
     note: dict[str, Any] = {
         "@context": copy.deepcopy(NOTE_CONTEXT),  # each note owns its context; callers may edit theirs
         "id": fields.id,

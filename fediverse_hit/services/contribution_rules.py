@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tortoise.expressions import Q
+
 from fediverse_hit.errors import ValidationFailed
 from fediverse_hit.protocol.addressing import VISIBILITIES
 from fediverse_hit.protocol.licenses import DEFAULT_LICENSE_CODE, LICENSES, License, license_by_code, license_by_iri
 from fediverse_hit.store.instance_settings import read_setting, write_setting
-from fediverse_hit.store.models import Actor, Contribution, Follow, Mention
+from fediverse_hit.store.models import Actor, Block, Contribution, Follow, Mention
 
 KINDS = ("text", "image", "audio", "video", "mixed")
 MAX_TITLE = 200
@@ -76,7 +78,8 @@ def kind_for(requested: str, media_kinds: list[str]) -> str:
     if len(distinct) > 1 or requested == "mixed":
         return "mixed"
     if requested not in ("", "text", distinct[0]):
-        raise ValidationFailed(f"A contribution of kind {requested} needs a {requested} file.")
+        article = "an" if requested[0] in "aeiou" else "a"
+        raise ValidationFailed(f"A contribution of kind {requested} needs {article} {requested} file.")
     return distinct[0]
 
 
@@ -100,14 +103,19 @@ def license_choices() -> tuple[License, ...]:
 
 
 async def can_view(viewer: Actor | None, contribution: Contribution) -> bool:
-    """Whether `viewer` (None: anonymous) may see `contribution` (deleted ones: nobody)."""
+    """Whether `viewer` (None: anonymous) may see `contribution` (deleted ones: nobody; people
+    the author blocks, or who block the author, see none of the author's contributions)."""
     if contribution.deleted_at is not None:
         return False
-    if contribution.visibility in ("public", "unlisted"):
-        return True
     if viewer is None:
-        return False
+        return contribution.visibility in ("public", "unlisted")
     if viewer.id == contribution.author_id:  # type: ignore[attr-defined]
+        return True
+    if await Block.filter(
+        Q(blocker=viewer, blocked_id=contribution.author_id) | Q(blocker_id=contribution.author_id, blocked=viewer)  # type: ignore[attr-defined]
+    ).exists():
+        return False
+    if contribution.visibility in ("public", "unlisted"):
         return True
     if await Mention.filter(contribution=contribution, actor=viewer).exists():
         return True

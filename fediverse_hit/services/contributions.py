@@ -66,11 +66,13 @@ async def _license_iri(draft: Draft) -> str:
     return chosen.iri
 
 
-async def _describe_media(author: Actor, descriptions: Mapping[int, str]) -> None:
+async def _describe_media(author: Actor, descriptions: Mapping[int, str], allowed: Sequence[int]) -> None:
+    """Set alt texts, only on `allowed` media (this contribution's files) owned by `author`."""
     for media_id, description in descriptions.items():
         if len(description) > 1500:
             raise ValidationFailed("A description (alt text) can be at most 1500 characters.")
-        await MediaAttachment.filter(id=media_id, owner=author).update(description=description)
+        if media_id in allowed:
+            await MediaAttachment.filter(id=media_id, owner=author).update(description=description)
 
 
 async def create_contribution(
@@ -95,7 +97,7 @@ async def create_contribution(
     license_iri = await _license_iri(draft)
     now = datetime.now(UTC).replace(microsecond=0)
     async with in_transaction():
-        await _describe_media(author, draft.media_descriptions)
+        await _describe_media(author, draft.media_descriptions, draft.media_ids)
         local_id = new_local_id()
         uri = iris.contribution(local_id)
         contribution = await Contribution.create(
@@ -124,7 +126,8 @@ async def edit_contribution(
     iris: ContributionIris,
     addressed: Sequence[Actor] = (),
 ) -> Contribution:
-    """Change the text, warning, language, licence and alt texts; the version number goes up.
+    """Change the text, warning, language, licence and alt texts (of this contribution's own
+    files); the version number goes up.
 
     Visibility, the files and the contribution replied to stay as published (as on Mastodon).
     """
@@ -135,14 +138,17 @@ async def edit_contribution(
     if parent is not None:
         await parent.fetch_related("author")
     async with in_transaction():
-        await _describe_media(author, draft.media_descriptions)
+        attached = await MediaAttachment.filter(contribution=contribution).values_list("id", flat=True)
+        await _describe_media(author, draft.media_descriptions, [int(media_id) for media_id in attached])
         contribution.title = draft.title.strip()
         contribution.source = draft.source
         contribution.content_html = rendered.html
         contribution.summary = draft.summary.strip()
         contribution.sensitive = draft.sensitive or bool(contribution.summary)
-        contribution.language = draft.language
-        contribution.license = await _license_iri(draft)
+        # Left out of an edit (a C2S Update without them), language and licence stay as they were.
+        contribution.language = draft.language or contribution.language
+        if draft.license:
+            contribution.license = await _license_iri(draft)
         contribution.version += 1
         contribution.edited_at = datetime.now(UTC).replace(microsecond=0)
         await contribution.save()

@@ -132,7 +132,7 @@ def _open_checked(data: bytes, subject: str) -> Image.Image:
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
             raise _too_many_pixels(subject) from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise ValidationFailed(f"{subject} must be a PNG, JPEG, GIF or WebP image; this file is not one.") from exc
+            raise ValidationFailed(f"{subject} must be a PNG, JPEG, GIF, WebP or AVIF image; this file is not one.") from exc
     if image.width * image.height > MAX_PIXELS:
         raise _too_many_pixels(subject)
     return image

@@ -3,11 +3,13 @@
 Every query applies the same visibility rule as `services.contributions.can_view`: public and
 unlisted contributions are visible to all; followers-only ones to the author's accepted
 followers; direct ones to the people they mention; everything to its author. Paging is by a
-cursor: the sort time in microseconds since the epoch, strictly older than `before`.
+cursor `<microseconds since the epoch>-<row id>`: entries strictly older than it, and at the
+same instant those with a smaller id, so posts made in the same second are never skipped.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,20 +22,38 @@ OPEN_VISIBILITIES = ("public", "unlisted")
 
 
 @dataclass(frozen=True)
+class Cursor:
+    """A position in a timeline: the sort time and the row id that breaks ties."""
+
+    moment: datetime
+    row_id: int
+
+    def __str__(self) -> str:
+        return f"{int(self.moment.timestamp() * 1_000_000)}-{self.row_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> Cursor | None:
+        """The cursor written by `str()`, or None when `text` is not one."""
+        match = _CURSOR.match(text)
+        if match is None:
+            return None
+        return cls(datetime.fromtimestamp(int(match.group(1)) / 1_000_000, UTC), int(match.group(2)))
+
+
+_CURSOR = re.compile(r"^([0-9]{1,17})-([0-9]{1,19})$")
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     """A contribution in a timeline, with who boosted it when it is there because of a boost."""
 
     contribution: Contribution
     boosted_by: Actor | None
-    cursor: int
+    cursor: Cursor
 
 
-def cursor_of(moment: datetime) -> int:
-    return int(moment.timestamp() * 1_000_000)
-
-
-def _moment(cursor: int) -> datetime:
-    return datetime.fromtimestamp(cursor / 1_000_000, UTC)
+def _older_than(before: Cursor, time_field: str) -> Q:
+    return Q(**{f"{time_field}__lt": before.moment}) | Q(**{time_field: before.moment, "id__lt": before.row_id})
 
 
 def _followed_ids(viewer: Actor) -> Subquery:
@@ -52,22 +72,22 @@ def visible_to(viewer: Actor | None) -> Q:
     )
 
 
-def _live(viewer: Actor | None, before: int | None) -> QuerySet[Contribution]:
+def _live(viewer: Actor | None, before: Cursor | None) -> QuerySet[Contribution]:
     query = Contribution.filter(deleted_at=None).filter(visible_to(viewer))
     if viewer is not None:
         query = query.exclude(author_id__in=Subquery(Block.filter(blocker_id=viewer.id).values("blocked_id")))
         query = query.exclude(author_id__in=Subquery(Block.filter(blocked_id=viewer.id).values("blocker_id")))
     if before is not None:
-        query = query.filter(published_at__lt=_moment(before))
+        query = query.filter(_older_than(before, "published_at"))
     return query
 
 
 async def _entries(query: QuerySet[Contribution], limit: int) -> list[TimelineEntry]:
     rows = await query.order_by("-published_at", "-id").limit(limit).prefetch_related("author")
-    return [TimelineEntry(row, None, cursor_of(row.published_at)) for row in rows]
+    return [TimelineEntry(row, None, Cursor(row.published_at, row.id)) for row in rows]
 
 
-async def home_timeline(viewer: Actor, *, before: int | None = None, limit: int = 20) -> list[TimelineEntry]:
+async def home_timeline(viewer: Actor, *, before: Cursor | None = None, limit: int = 20) -> list[TimelineEntry]:
     """What `viewer` follows (and their own posts), with boosts by followed people, newest first."""
     followed = _followed_ids(viewer)
     posts = await _entries(
@@ -79,12 +99,12 @@ async def home_timeline(viewer: Actor, *, before: int | None = None, limit: int 
         contribution__visibility__in=OPEN_VISIBILITIES,
     )
     if before is not None:
-        boosts_query = boosts_query.filter(created_at__lt=_moment(before))
+        boosts_query = boosts_query.filter(_older_than(before, "created_at"))
     boosts = await boosts_query.order_by("-created_at", "-id").limit(limit).prefetch_related(
         "actor", "contribution__author"
     )
-    merged = posts + [TimelineEntry(b.contribution, b.actor, cursor_of(b.created_at)) for b in boosts]
-    merged.sort(key=lambda entry: entry.cursor, reverse=True)
+    merged = posts + [TimelineEntry(b.contribution, b.actor, Cursor(b.created_at, b.id)) for b in boosts]
+    merged.sort(key=lambda entry: (entry.cursor.moment, entry.cursor.row_id), reverse=True)
     seen: set[int] = set()
     unique = []
     for entry in merged:
@@ -94,7 +114,7 @@ async def home_timeline(viewer: Actor, *, before: int | None = None, limit: int 
     return unique[:limit]
 
 
-async def local_timeline(viewer: Actor | None, *, before: int | None = None, limit: int = 20) -> list[TimelineEntry]:
+async def local_timeline(viewer: Actor | None, *, before: Cursor | None = None, limit: int = 20) -> list[TimelineEntry]:
     """Public top-level contributions made on this instance."""
     return await _entries(
         _live(viewer, before).filter(local=True, visibility="public", in_reply_to_uri=None), limit
@@ -102,14 +122,14 @@ async def local_timeline(viewer: Actor | None, *, before: int | None = None, lim
 
 
 async def federated_timeline(
-    viewer: Actor | None, *, before: int | None = None, limit: int = 20
+    viewer: Actor | None, *, before: Cursor | None = None, limit: int = 20
 ) -> list[TimelineEntry]:
     """Public top-level contributions from here and every server we hear from."""
     return await _entries(_live(viewer, before).filter(visibility="public", in_reply_to_uri=None), limit)
 
 
 async def tag_timeline(
-    name: str, viewer: Actor | None, *, before: int | None = None, limit: int = 20
+    name: str, viewer: Actor | None, *, before: Cursor | None = None, limit: int = 20
 ) -> list[TimelineEntry]:
     """Public contributions carrying hashtag `name`."""
     tagged = Subquery(ContributionTag.filter(name=name.lower()).values("contribution_id"))
@@ -117,7 +137,7 @@ async def tag_timeline(
 
 
 async def profile_timeline(
-    author: Actor, viewer: Actor | None, *, before: int | None = None, limit: int = 20
+    author: Actor, viewer: Actor | None, *, before: Cursor | None = None, limit: int = 20
 ) -> list[TimelineEntry]:
     """`author`'s top-level contributions that `viewer` may see."""
     return await _entries(_live(viewer, before).filter(author_id=author.id, in_reply_to_uri=None), limit)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fediverse_hit.errors import BadRequest, NotFound
+from fediverse_hit.errors import NotFound
 from fediverse_hit.federation.actor_documents import actor_to_ap
 from fediverse_hit.federation.collections import (
     PAGE_SIZE,
     build_collection,
     build_collection_page,
     empty_collection,
+    parse_page_number,
 )
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.store.accounts import find_account
@@ -22,7 +23,7 @@ from fediverse_hit.store.follows import (
     list_follower_uris,
     list_following_uris,
 )
-from fediverse_hit.web import pages
+from fediverse_hit.web import contribution_documents, pages
 from fediverse_hit.web.pages import local_person
 from fediverse_hit.web.negotiation import activity_response, wants_activity_json
 
@@ -61,25 +62,19 @@ async def user_collection(request: Request) -> Response:
         raise NotFound("No such collection.")
     urls: InstanceUrls = request.app.state.urls
     collection_id = urls.user_collection(actor.username, name)
-    if name not in RELATIONSHIP_COLLECTIONS:
-        return activity_response(empty_collection(collection_id))
+    if name == "outbox":
+        return await contribution_documents.user_outbox(request, actor)
+    if name == "featured":
+        return await contribution_documents.user_featured(request, actor)
     account = await find_account(actor.username)
     hidden = account is not None and account.hide_collections
     count, list_uris = RELATIONSHIP_COLLECTIONS[name]
     total = await count(actor)
-    page = _page_number(request.query_params.get("page"))
+    page = parse_page_number(request.query_params.get("page"))
     if page is None:
         return activity_response(build_collection(collection_id, total, hidden=hidden))
     items = [] if hidden else await list_uris(actor, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     return activity_response(build_collection_page(collection_id, page, total, items))
-
-
-def _page_number(value: str | None) -> int | None:
-    if value is None:
-        return None
-    if not value.isdigit() or not 1 <= int(value) <= 100_000:
-        raise BadRequest("`page` must be a positive number.")
-    return int(value)
 
 
 async def instance_collection(request: Request) -> Response:

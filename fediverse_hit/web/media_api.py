@@ -71,7 +71,7 @@ def _csrf_matches(request: Request, form: FormData) -> bool:
 
 
 async def upload_media(request: Request) -> Response:
-    """Store the uploaded file and answer 201 with its attachment object (`id` goes in `media_ids`)."""
+    """Store the uploaded file and answer 201 with its attachment object (its `id` names it in a contribution's `attachment`)."""
     uses_token = "authorization" in request.headers
     actor = await bearer_actor(request) if uses_token else await _session_actor(request)
     limits = MediaLimits.from_settings(request.app.state.settings)

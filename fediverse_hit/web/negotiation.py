@@ -18,7 +18,12 @@ def wants_activity_json(request: Request) -> bool:
 
 def activity_response(document: dict[str, Any], status_code: int = 200) -> Response:
     """An AS2 document as `application/activity+json`, varying on Accept for caches."""
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return stored_activity_response(json.dumps(document, ensure_ascii=False, separators=(",", ":")), status_code)
+
+
+def stored_activity_response(text: str, status_code: int = 200) -> Response:
+    """A stored AS2 document sent exactly as kept (signed documents must not be re-serialized)."""
+    body = text.encode("utf-8")
     return Response(
         body,
         status_code=status_code,

@@ -1,7 +1,7 @@
 """ActivityPub client-to-server: `POST /users/{name}/outbox` with a bearer token.
 
-Follow (the object may be any actor IRI, local or remote) and Undo(Follow) are accepted;
-201 with `Location` of the published activity.
+Follow (the object may be any actor IRI, local or remote) and Undo are handled here; posts,
+edits, deletions, likes and boosts in `outbox_contributions`. 201 with `Location`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.follows import find_follow_by_activity
 from fediverse_hit.store.models import Actor
 from fediverse_hit.web.inbox import read_capped_body
+from fediverse_hit.web.outbox_contributions import HANDLED_TYPES, handle_contribution_activity, undo_interaction
 
 MAX_C2S_BYTES = 256 * 1024
 
@@ -54,7 +55,9 @@ async def post_outbox(request: Request) -> Response:
         return Response(status_code=201, headers={"Location": outcome.follow.activity_uri})
     if kind == "Undo":
         return await _undo(actor, document.get("object"), urls)
-    raise ValidationFailed("This outbox accepts Follow and Undo for now.")
+    if kind in HANDLED_TYPES:
+        return await handle_contribution_activity(actor, document, request)
+    raise ValidationFailed(f"This outbox accepts Follow, Undo and {', '.join(HANDLED_TYPES)}.")
 
 
 async def _target_actor(value: Any, request: Request) -> Actor:
@@ -75,9 +78,11 @@ async def _target_actor(value: Any, request: Request) -> Actor:
 
 async def _undo(actor: Actor, value: Any, urls: InstanceUrls) -> Response:
     undone_id = value.get("id") if isinstance(value, dict) else value
+    if isinstance(undone_id, str) and (undone := await undo_interaction(actor, undone_id, urls)) is not None:
+        return undone
     follow = await find_follow_by_activity(undone_id) if isinstance(undone_id, str) else None
     if follow is None or follow.follower.id != actor.id:
-        raise NotFound("No Follow of yours with that id.")
+        raise NotFound("No Follow, Like or Announce of yours with that id.")
     undo_id = await unfollow_account(actor, follow.followed, urls)
     if undo_id is None:
         raise NotFound("That Follow was already undone.")

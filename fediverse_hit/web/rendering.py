@@ -1,4 +1,4 @@
-"""Rendering a page template with what every page needs (viewer, CSRF token)."""
+"""Rendering a page template with what every page needs (viewer, CSRF token, unread count)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,29 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fediverse_hit.services.notifications import unread_count
+from fediverse_hit.store.models import Account
 from fediverse_hit.web.sessions import csrf_token, current_account
 
 
 async def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
-    """Render `template` with `context` plus `viewer` and `csrf_token`."""
-    full = {"viewer": await current_account(request), "csrf_token": csrf_token(request), **context}
+    """Render `template` with `context` plus `viewer`, `csrf_token` and `unread_notifications`."""
+    viewer = await current_account(request)
+    full = {
+        "viewer": viewer,
+        "csrf_token": csrf_token(request),
+        "unread_notifications": await _unread(viewer),
+        **context,
+    }
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, full, status_code=status_code
     )
     response.headers.setdefault("Vary", "Accept")
     return response
+
+
+async def _unread(viewer: Account | None) -> int:
+    """The nav's unread-notification count (0 for anonymous visitors)."""
+    return await unread_count(await viewer.actor) if viewer is not None else 0

@@ -1,0 +1,244 @@
+"""The composer: `GET/POST /contributions/new` (files travel in the same multipart form) and
+`GET/POST /contributions/{id}/edit`. On any problem the form comes back with the message and
+everything typed kept; files already stored stay attached (as hidden ids) so nobody uploads twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fediverse_hit.errors import Forbidden, Gone, HitError, PayloadTooLarge
+from fediverse_hit.federation import publishing
+from fediverse_hit.services.contribution_rules import (
+    KINDS,
+    MAX_ATTACHMENTS,
+    MAX_BODY,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    Draft,
+    can_view,
+    default_license,
+    license_choices,
+)
+from fediverse_hit.services.media import MediaLimits, store_upload
+from fediverse_hit.store.contributions import find_contribution_by_uri
+from fediverse_hit.store.media_attachments import attachments_of, find_own_media
+from fediverse_hit.store.models import Account, Actor, Contribution, MediaAttachment
+from fediverse_hit.web.contribution_cards import VISIBILITY_LABELS, label_of, page_url
+from fediverse_hit.web.contribution_pages import local_contribution
+from fediverse_hit.web.rendering import render
+from fediverse_hit.web.security_headers import PAGE_POLICY
+from fediverse_hit.web.sessions import MAX_FORM_BYTES, read_form, require_account
+
+# upload.js sends the form with XMLHttpRequest to show progress, which needs `connect-src 'self'`.
+COMPOSER_POLICY = PAGE_POLICY + "; connect-src 'self'"
+TEXT_FIELDS = ("title", "source", "kind", "summary", "language", "license", "visibility", "in_reply_to")
+LIMITS = {"title": MAX_TITLE, "source": MAX_BODY, "summary": MAX_SUMMARY, "files": MAX_ATTACHMENTS}
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def parse_values(form: FormData) -> dict[str, Any]:
+    """What the person typed, to publish or to show again."""
+    values: dict[str, Any] = {name: _text(form, name).replace("\r\n", "\n") for name in TEXT_FIELDS}
+    values["sensitive"] = "sensitive" in form
+    values["alts"] = [_text(form, f"alt_{n}") for n in range(1, MAX_ATTACHMENTS + 1)]
+    kept = [int(v) for v in form.getlist("media_id") if isinstance(v, str) and v.isdigit()]
+    values["kept_ids"] = kept[:MAX_ATTACHMENTS]
+    values["descriptions"] = {i: _text(form, f"description_{i}") for i in values["kept_ids"]}
+    return values
+
+
+def draft_of(values: dict[str, Any], media_ids: list[int], descriptions: dict[int, str]) -> Draft:
+    return Draft(
+        title=values["title"],
+        source=values["source"],
+        kind=values["kind"],
+        summary=values["summary"],
+        sensitive=values["sensitive"],
+        language=values["language"].strip(),
+        license=values["license"],
+        visibility=values["visibility"] or "public",
+        in_reply_to=values["in_reply_to"] or None,
+        media_ids=tuple(media_ids),
+        media_descriptions=descriptions,
+    )
+
+
+def _upload(form: FormData, name: str) -> UploadFile | None:
+    value = form.get(name)
+    return value if isinstance(value, UploadFile) and value.filename else None
+
+
+def _chosen_files(form: FormData) -> list[tuple[int, UploadFile, UploadFile | None]]:
+    """(slot, file, optional cover image) for each slot where a file was chosen."""
+    slots = [(n, _upload(form, f"file_{n}"), _upload(form, f"cover_{n}")) for n in range(1, MAX_ATTACHMENTS + 1)]
+    return [(n, upload, cover) for n, upload, cover in slots if upload is not None]
+
+
+def max_composer_bytes(limits: MediaLimits) -> int:
+    """The most a composer post may carry: every slot's largest file and cover, plus the fields."""
+    return MAX_ATTACHMENTS * (limits.largest_file + limits.image_bytes) + MAX_FORM_BYTES
+
+
+async def _store_files(
+    request: Request, author: Actor, form: FormData, values: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """Store each chosen file with its alt text; stored ones join `values["kept_ids"]`."""
+    settings = request.app.state.settings
+    limits = MediaLimits.from_settings(settings)
+    for n, upload, cover in _chosen_files(form):
+        if len(values["kept_ids"]) >= MAX_ATTACHMENTS:
+            errors[f"file_{n}"] = f"At most {MAX_ATTACHMENTS} files can be attached."
+            continue
+        try:
+            media = await store_upload(
+                author, upload, None, values["alts"][n - 1], settings.media_dir, limits, cover=cover
+            )
+        except HitError as exc:
+            errors[f"file_{n}"] = f"File {n} ({upload.filename}): {exc.message}"
+            continue
+        values["kept_ids"].append(media.id)
+        values["descriptions"][media.id] = values["alts"][n - 1]
+        values["alts"][n - 1] = ""
+
+
+async def composer_form(request: Request) -> Response:
+    """`GET /contributions/new` (`?in_reply_to=<IRI>` to reply)."""
+    account = await require_account(request)
+    values: dict[str, Any] = {name: "" for name in TEXT_FIELDS}
+    values.update(sensitive=False, alts=[""] * MAX_ATTACHMENTS, kept_ids=[], descriptions={})
+    values["in_reply_to"] = request.query_params.get("in_reply_to", "")
+    values["license"] = (await default_license()).iri
+    values["visibility"] = "public"
+    return await render_composer(request, account, values, {})
+
+
+async def publish(request: Request) -> Response:
+    """`POST /contributions/new`: store the files, publish, then show the new work page."""
+    account = await require_account(request)
+    author = await account.actor
+    limits = MediaLimits.from_settings(request.app.state.settings)
+    try:
+        form = await read_form(request, max_bytes=max_composer_bytes(limits), max_files=2 * MAX_ATTACHMENTS)
+    except PayloadTooLarge:
+        values = parse_values(FormData())
+        problem = {"files": f"The files are too large: {limits.describe()}."}
+        return await render_composer(request, account, values, problem, status_code=413)
+    try:
+        values = parse_values(form)
+        errors: dict[str, str] = {}
+        await _store_files(request, author, form, values, errors)
+    finally:
+        await form.close()
+    if errors:
+        return await render_composer(request, account, values, errors, status_code=422)
+    try:
+        draft = draft_of(values, values["kept_ids"], values["descriptions"])
+        contribution = await publishing.publish_contribution(author, draft, request.app.state.fetcher)
+    except HitError as exc:
+        return await render_composer(request, account, values, {"composer": exc.message}, status_code=exc.status_code)
+    return RedirectResponse(f"{contribution.uri}?done=published", status_code=303)
+
+
+async def _own_contribution(request: Request, account: Account) -> tuple[Actor, Contribution]:
+    contribution = await local_contribution(request)
+    author = await account.actor
+    if contribution.author_id != author.id:  # type: ignore[attr-defined]
+        raise Forbidden("Only its author can edit this contribution.")
+    if contribution.deleted_at is not None:
+        raise Gone("This contribution was deleted.")
+    return author, contribution
+
+
+def values_of(contribution: Contribution, media: list[MediaAttachment]) -> dict[str, Any]:
+    """The edit form filled with what is stored."""
+    return {
+        "title": contribution.title,
+        "source": contribution.source,
+        "kind": contribution.kind,
+        "summary": contribution.summary,
+        "language": contribution.language,
+        "license": contribution.license,
+        "visibility": contribution.visibility,
+        "in_reply_to": contribution.in_reply_to_uri or "",
+        "sensitive": contribution.sensitive,
+        "alts": [""] * MAX_ATTACHMENTS,
+        "kept_ids": [item.id for item in media],
+        "descriptions": {item.id: item.description for item in media},
+    }
+
+
+async def edit_form(request: Request) -> Response:
+    """`GET /contributions/{id}/edit`."""
+    account = await require_account(request)
+    _, contribution = await _own_contribution(request, account)
+    media = (await attachments_of([contribution.id])).get(contribution.id, [])
+    return await render_composer(request, account, values_of(contribution, media), {}, editing=contribution)
+
+
+async def save_edit(request: Request) -> Response:
+    """`POST /contributions/{id}/edit`: a new version (visibility, files and reply target stay)."""
+    account = await require_account(request)
+    author, contribution = await _own_contribution(request, account)
+    values = parse_values(await read_form(request))
+    media = (await attachments_of([contribution.id])).get(contribution.id, [])
+    ids = [item.id for item in media]
+    values.update(kept_ids=ids, visibility=contribution.visibility, in_reply_to=contribution.in_reply_to_uri or "")
+    values["descriptions"] = {i: values["descriptions"].get(i, "") for i in ids}
+    values["kind"] = contribution.kind
+    try:
+        draft = draft_of(values, ids, values["descriptions"])
+        await publishing.edit_contribution(author, contribution, draft, request.app.state.fetcher)
+    except HitError as exc:
+        errors = {"composer": exc.message}
+        status = exc.status_code
+        return await render_composer(request, account, values, errors, editing=contribution, status_code=status)
+    return RedirectResponse(f"{contribution.uri}?done=edited", status_code=303)
+
+
+async def _reply_target(viewer: Actor, iri: str) -> dict[str, str] | None:
+    parent = await find_contribution_by_uri(iri) if iri else None
+    if parent is None or not await can_view(viewer, parent):
+        return None
+    return {"label": label_of(parent), "href": page_url(parent), "visibility": parent.visibility}
+
+
+async def render_composer(
+    request: Request,
+    account: Account,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    editing: Contribution | None = None,
+    status_code: int = 200,
+) -> Response:
+    author = await account.actor
+    kept = await find_own_media(author, values["kept_ids"]) if values["kept_ids"] else []
+    context = {
+        "values": values,
+        "errors": errors,
+        "editing": editing,
+        "action": f"{editing.uri}/edit" if editing else request.url_for("composer"),
+        "kept": [
+            {"id": m.id, "kind": m.kind, "description": values["descriptions"].get(m.id, m.description)} for m in kept
+        ],
+        "free_slots": max(0, MAX_ATTACHMENTS - len(kept)),
+        "more_open": any(values["alts"][1:]) or any(key.startswith("file_") and key != "file_1" for key in errors),
+        "reply_to": await _reply_target(author, values["in_reply_to"]),
+        "licenses": license_choices(),
+        "kinds": KINDS,
+        "visibilities": VISIBILITY_LABELS,
+        "limits": LIMITS,
+        "media_help": MediaLimits.from_settings(request.app.state.settings).describe(),
+    }
+    response = await render(request, "composer.html", context, status_code=status_code)
+    response.headers["Content-Security-Policy"] = COMPOSER_POLICY
+    return response

@@ -1,0 +1,76 @@
+"""`/notifications`: what happened to the logged-in person (follows, replies, mentions, likes,
+boosts), newest first, paged with `?before=<id>`, and a form that marks everything read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fediverse_hit.errors import BadRequest
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.services.notifications import list_notifications, mark_all_read
+from fediverse_hit.store.models import Actor, Contribution, Notification
+from fediverse_hit.web.contribution_cards import actor_link, label_of, page_url
+from fediverse_hit.web.rendering import render
+from fediverse_hit.web.sessions import read_form, require_account
+
+PAGE_SIZE = 40
+WORDING = {
+    "follow": "followed you",
+    "follow_request": "asked to follow you",
+    "reply": "replied to you",
+    "mention": "mentioned you",
+    "like": "liked your contribution",
+    "boost": "boosted your contribution",
+}
+
+
+def notification_dict(notification: Notification, urls: InstanceUrls) -> dict[str, Any]:
+    """One notification as the template shows it (the contribution only while it is live)."""
+    contribution, sender = notification.contribution, notification.from_actor
+    assert isinstance(sender, Actor) and (contribution is None or isinstance(contribution, Contribution))
+    live = contribution if contribution is not None and contribution.deleted_at is None else None
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "wording": WORDING.get(notification.kind, notification.kind),
+        "from": actor_link(sender, urls),
+        "contribution": {"label": label_of(live), "href": page_url(live)} if live else None,
+        "created": notification.created_at,
+        "unread": notification.read_at is None,
+    }
+
+
+def _before(request: Request) -> int | None:
+    raw = request.query_params.get("before", "")
+    if raw and (not raw.isdigit() or len(raw) > 20):
+        raise BadRequest("`before` must come from an “Older” link.")
+    return int(raw) if raw else None
+
+
+async def notifications_page(request: Request) -> Response:
+    """The list, with a "Mark all as read" button when something is unread."""
+    account = await require_account(request)
+    me = await account.actor
+    rows = await list_notifications(me, before_id=_before(request), limit=PAGE_SIZE)
+    contributions = [row.contribution for row in rows if isinstance(row.contribution, Contribution)]
+    if contributions:
+        await Contribution.fetch_for_list(contributions, "author")
+    items = [notification_dict(row, request.app.state.urls) for row in rows]
+    context = {
+        "items": items,
+        "any_unread": any(item["unread"] for item in items),
+        "older_url": f"{request.url.path}?before={rows[-1].id}" if len(rows) >= PAGE_SIZE else "",
+        "notice": "Everything is marked as read." if request.query_params.get("read") else "",
+    }
+    return await render(request, "notifications.html", context)
+
+
+async def mark_read(request: Request) -> Response:
+    """`POST /notifications/read`."""
+    account = await require_account(request)
+    await read_form(request)
+    await mark_all_read(await account.actor)
+    return RedirectResponse(f"{request.url_for('notifications')}?read=1", status_code=303)

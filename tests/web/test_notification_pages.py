@@ -1,0 +1,141 @@
+"""The notifications page through real forms: what each kind says, from whom, the link to the
+contribution, the unread count in the navigation, and marking everything read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from fediverse_hit.federation.relationships import follow_account
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.services.accounts import create_account
+from fediverse_hit.settings import Settings
+from fediverse_hit.store.models import Account, Actor, Notification
+
+pytestmark = pytest.mark.anyio
+
+PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HTML = {"Accept": "text/html"}
+UNREAD = re.compile(r'Notifications <span class="count">(\d+)<span class="visually-hidden"> unread</span>')
+
+
+async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
+    match = CSRF.search((await client.get(path, headers=HTML)).text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+async def log_in(client: httpx.AsyncClient, username: str) -> None:
+    token = await csrf_from(client, "/login")
+    response = await client.post("/login", data={"csrf_token": token, "username": username, "password": PASSWORD})
+    assert response.status_code == 303
+
+
+async def submit(client: httpx.AsyncClient, page: str, action: str, **fields: str) -> httpx.Response:
+    data = {"csrf_token": await csrf_from(client, page), **fields}
+    return await client.post(action, data=data, files={"file_1": ("", b"", "application/octet-stream")}, headers=HTML)
+
+
+@pytest.fixture
+async def alice(client: httpx.AsyncClient, urls: InstanceUrls) -> Account:
+    account = await create_account("alice", PASSWORD, urls)
+    await log_in(client, "alice")
+    return account
+
+
+@pytest.fixture
+async def bob_client(app: Starlette, settings: Settings, urls: InstanceUrls) -> AsyncIterator[httpx.AsyncClient]:
+    await create_account("bob", PASSWORD, urls)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:
+        await log_in(http, "bob")
+        yield http
+
+
+@pytest.fixture
+async def anonymous_client(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:
+        yield http
+
+
+async def alices_work(client: httpx.AsyncClient, title: str = "Clockwork") -> str:
+    response = await submit(client, "/contributions/new", "/contributions/new", title=title, visibility="public")
+    assert response.status_code == 303
+    return urlsplit(response.headers["location"]).path
+
+
+def unread_in_nav(page: str) -> int:
+    match = UNREAD.search(page)
+    return int(match.group(1)) if match else 0
+
+
+async def test_notifications_need_a_login(anonymous_client: httpx.AsyncClient) -> None:
+    assert (await anonymous_client.get("/notifications", headers=HTML)).status_code == 401
+
+
+async def test_each_kind_is_worded_with_who_and_a_link(
+    client: httpx.AsyncClient, alice: Account, bob_client: httpx.AsyncClient, urls: InstanceUrls
+) -> None:
+    path = await alices_work(client)
+    assert "Nothing yet." in (await client.get("/notifications", headers=HTML)).text
+    await submit(bob_client, path, f"{path}/like")
+    await submit(bob_client, path, f"{path}/boost")
+    await submit(bob_client, path, "/contributions/new", source="Lovely gears!", in_reply_to=f"http://hit.test{path}")
+    await follow_account(await Actor.get(username="bob"), await Actor.get(username="alice"), urls)
+
+    page = (await client.get("/notifications", headers=HTML)).text
+    items = re.findall(r'<li class="notification notification-(\w+) unread">(.*?)</li>', page, re.S)
+    kinds = [kind for kind, _ in items]
+    assert sorted(kinds) == ["boost", "follow", "like", "reply"]
+    text = {kind: " ".join(re.sub(r"<[^>]+>", " ", body).split()) for kind, body in items}
+    assert text["like"].startswith("New bob @bob@hit.test liked your contribution: Clockwork")
+    assert "boosted your contribution: Clockwork" in text["boost"]
+    assert "replied to you: Text by bob" in text["reply"]
+    assert "followed you" in text["follow"]
+    assert f'href="http://hit.test{path}"' in dict(items)["like"]
+    assert 'href="http://hit.test/@bob"' in dict(items)["like"]
+    assert unread_in_nav(page) == 4
+
+
+async def test_mark_all_read_clears_the_count(
+    client: httpx.AsyncClient, alice: Account, bob_client: httpx.AsyncClient
+) -> None:
+    path = await alices_work(client)
+    await submit(bob_client, path, f"{path}/like")
+    assert unread_in_nav((await client.get("/", headers=HTML)).text) == 1
+    assert unread_in_nav((await bob_client.get("/", headers=HTML)).text) == 0
+
+    forged = await client.post("/notifications/read", data={"csrf_token": "forged"}, headers=HTML)
+    assert forged.status_code == 403
+    response = await submit(client, "/notifications", "/notifications/read")
+    assert response.status_code == 303
+    page = (await client.get(response.headers["location"], headers=HTML)).text
+    assert "Everything is marked as read." in page and unread_in_nav(page) == 0
+    assert 'class="notification notification-like"' in page  # still listed, no longer new
+    assert "Mark all as read" not in page
+    assert await Notification.filter(read_at=None).count() == 0
+
+
+async def test_notification_about_a_deleted_contribution_has_no_link(
+    client: httpx.AsyncClient, alice: Account, bob_client: httpx.AsyncClient
+) -> None:
+    path = await alices_work(client, "Soon gone")
+    await submit(bob_client, path, f"{path}/like")
+    await submit(client, path, f"{path}/delete", confirm="yes")
+    page = (await client.get("/notifications", headers=HTML)).text
+    assert "Soon gone" not in page and f"http://hit.test{path}" not in page
+
+
+async def test_hostile_display_name_is_escaped(
+    client: httpx.AsyncClient, alice: Account, bob_client: httpx.AsyncClient
+) -> None:
+    await Actor.filter(username="bob").update(name='<img src=x onerror="alert(1)">')
+    path = await alices_work(client)
+    await submit(bob_client, path, f"{path}/like")
+    page = (await client.get("/notifications", headers=HTML)).text
+    assert "&lt;img src=x onerror=" in page and "<img src=x" not in page
