@@ -5,50 +5,16 @@ from __future__ import annotations
 
 import time
 from contextlib import closing
-from collections.abc import Callable
 
 import httpx
 import pytest
 
-from tests.instances import Instance, InstanceFactory
+from tests.federation_steps import PASSWORD, c2s, eventually, make_user, members
+from tests.instances import InstanceFactory
 from tests.peer import AS2
 from tests.web_session import logged_in, submit
 
 pytestmark = pytest.mark.federation
-
-PASSWORD = "correct horse battery"
-WAIT = 30.0
-
-
-def eventually(check: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
-    """Poll `check` (bounded) until it holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for: {what}")
-
-
-def make_user(instance: Instance, name: str, *extra: str) -> tuple[str, str]:
-    """Create `name` on `instance`; returns (actor IRI, bearer token)."""
-    instance.cli("user", "create", name, "--password", PASSWORD, *extra)
-    token = instance.cli("token", "create", name).stdout.strip().splitlines()[-1]
-    return instance.url(f"/users/{name}"), token
-
-
-def c2s(instance: Instance, name: str, token: str, activity: dict[str, object]) -> httpx.Response:
-    return httpx.post(
-        instance.url(f"/users/{name}/outbox"),
-        json={"@context": "https://www.w3.org/ns/activitystreams", **activity},
-        headers={"Authorization": f"Bearer {token}", "Content-Type": AS2},
-        timeout=15,
-    )
-
-
-def members(instance: Instance, name: str, collection: str) -> list[str]:
-    url = instance.url(f"/users/{name}/{collection}?page=1")
-    return list(httpx.get(url, headers={"Accept": AS2}, timeout=10).json()["orderedItems"])
 
 
 def test_c2s_follow_is_accepted_and_both_collections_show_it(instances: InstanceFactory) -> None:
