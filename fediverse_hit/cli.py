@@ -17,7 +17,6 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.federation.worker import run_forever, run_once
 from fediverse_hit.services.accounts import create_account
 from fediverse_hit.services.demo import seed_demo
-from fediverse_hit.services.demo_contributions import seed_demo_contributions
 from fediverse_hit.services.media import MediaLimits
 from fediverse_hit.services.instance import ensure_instance_actor
 from fediverse_hit.services.tokens import create_token
@@ -91,6 +90,9 @@ async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     await initialize(settings)
 
     async def work() -> None:
+        # Imported here: the demo's video encoder (PyAV) is heavy, and no other command needs it.
+        from fediverse_hit.services.demo_contributions import seed_demo_contributions
+
         urls = _urls(settings)
         login = await seed_demo(urls)
         people = {name: actor for name in ("ada", "bashir", "chen") if (actor := await find_local_actor(name))}

@@ -200,7 +200,7 @@ async def test_non_image_sent_as_png_is_422_and_changes_nothing(
 ) -> None:
     response = await post_profile(client, {"avatar": (filename, content, "image/png")}, display_name="Changed")
     assert response.status_code == 422
-    assert "The avatar must be a PNG, JPEG, GIF or WebP image" in response.text
+    assert "The avatar must be a PNG, JPEG, GIF, WebP or AVIF image" in response.text
     assert 'id="avatar-error"' in response.text
     actor = await stored_actor()
     assert actor.name == "alice" and actor.icon_url == ""
