@@ -9,6 +9,7 @@ from fediverse_hit.settings import PROJECT_ROOT
 from fediverse_hit.web import (
     account_pages,
     activitypub,
+    admin_licence_pages,
     admin_pages,
     composer_pages,
     contribution_documents,
@@ -107,6 +108,8 @@ def build_routes() -> list[BaseRoute]:
         Route("/follow-requests", relationship_pages.follow_requests, name="follow_requests"),
         Route("/follow-requests/approve", relationship_pages.approve_request, methods=["POST"], name="approve_request"),
         Route("/follow-requests/reject", relationship_pages.reject_request, methods=["POST"], name="reject_request"),
+        Route("/admin/licence", admin_licence_pages.licence_page, methods=["GET"], name="admin_licence"),
+        Route("/admin/licence", admin_licence_pages.save_licence, methods=["POST"]),
         Route("/admin/domain-blocks", domain_block_pages.domain_blocks_page, methods=["GET"], name="domain_blocks"),
         Route("/admin/domain-blocks", domain_block_pages.add_block, methods=["POST"]),
         Route(

@@ -30,11 +30,19 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
                 if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+                if _framing_forbidden(headers.get("content-security-policy", "")):
+                    headers.setdefault("X-Frame-Options", "DENY")
                 if self.https:
                     headers.setdefault("Strict-Transport-Security", "max-age=31536000")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _framing_forbidden(policy: str) -> bool:
+    """Whether a response may not be framed: no CSP `frame-ancestors` (then X-Frame-Options
+    decides) or `frame-ancestors 'none'`. A page that allows framing (the embeddable player)
+    sets its own policy, and a DENY beside it would only confuse older browsers."""
+    return "frame-ancestors" not in policy or "frame-ancestors 'none'" in policy

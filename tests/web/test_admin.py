@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.accounts import create_account
+from fediverse_hit.services.contribution_rules import default_license
 from fediverse_hit.services.instance import RegistrationMode, get_registration_mode
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Account, Invite
@@ -143,3 +144,16 @@ async def test_admin_form_with_forged_csrf_changes_nothing(client: httpx.AsyncCl
     response = await client.post("/admin/registrations", data={"csrf_token": "forged", "action": "mode", "mode": "closed"})
     assert response.status_code == 403
     assert await get_registration_mode() is RegistrationMode.OPEN
+
+
+async def test_admin_sets_a_default_licence_that_permits_remixing(client: httpx.AsyncClient, admin: Account) -> None:
+    page = await client.get("/admin/licence")
+    assert page.status_code == 200 and 'value="cc-by-sa-4.0" checked' in page.text
+    assert 'value="cc-by-nd-4.0"' not in page.text  # no-derivatives licences are not offered
+    token = await csrf_from(client, "/admin/licence")
+    saved = await client.post("/admin/licence", data={"csrf_token": token, "licence": "cc0-1.0"})
+    assert saved.status_code == 303
+    assert 'value="cc0-1.0" checked' in (await client.get("/admin/licence")).text
+    forged = await client.post("/admin/licence", data={"csrf_token": token, "licence": "cc-by-nc-nd-4.0"})
+    assert forged.status_code == 422 and "permits remixing" in forged.text
+    assert (await default_license()).code == "cc0-1.0"

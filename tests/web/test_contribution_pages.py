@@ -214,8 +214,10 @@ async def test_audio_contribution_has_a_player_card_and_an_embeddable_player(
     embed = await anonymous.get(f"{path}/embed", headers=HTML)
     assert embed.status_code == 200 and "<audio controls" in embed.text
     assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert "x-frame-options" not in embed.headers  # a DENY beside the policy would block old browsers
     normal = await anonymous.get(path, headers=HTML)
     assert "frame-ancestors 'none'" in normal.headers["content-security-policy"]
+    assert normal.headers["x-frame-options"] == "DENY"
 
 
 async def test_problems_come_back_with_what_was_typed(client: httpx.AsyncClient, alice: Account) -> None:
