@@ -11,7 +11,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from fediverse_hit.errors import Forbidden, Gone, HitError, PayloadTooLarge
+from fediverse_hit.errors import HitError, PayloadTooLarge
 from fediverse_hit.federation import publishing
 from fediverse_hit.services.contribution_rules import (
     KINDS,
@@ -29,7 +29,7 @@ from fediverse_hit.store.contributions import find_contribution_by_uri
 from fediverse_hit.store.media_attachments import attachments_of, find_own_media
 from fediverse_hit.store.models import Account, Actor, Contribution, MediaAttachment
 from fediverse_hit.web.contribution_cards import VISIBILITY_LABELS, label_of, page_url
-from fediverse_hit.web.contribution_pages import local_contribution
+from fediverse_hit.web.contribution_pages import own_contribution
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.security_headers import PAGE_POLICY
 from fediverse_hit.web.sessions import MAX_FORM_BYTES, read_form, require_account
@@ -148,16 +148,6 @@ async def publish(request: Request) -> Response:
     return RedirectResponse(f"{contribution.uri}?done=published", status_code=303)
 
 
-async def _own_contribution(request: Request, account: Account) -> tuple[Actor, Contribution]:
-    contribution = await local_contribution(request)
-    author = await account.actor
-    if contribution.author_id != author.id:  # type: ignore[attr-defined]
-        raise Forbidden("Only its author can edit this contribution.")
-    if contribution.deleted_at is not None:
-        raise Gone("This contribution was deleted.")
-    return author, contribution
-
-
 def values_of(contribution: Contribution, media: list[MediaAttachment]) -> dict[str, Any]:
     """The edit form filled with what is stored."""
     return {
@@ -179,7 +169,7 @@ def values_of(contribution: Contribution, media: list[MediaAttachment]) -> dict[
 async def edit_form(request: Request) -> Response:
     """`GET /contributions/{id}/edit`."""
     account = await require_account(request)
-    _, contribution = await _own_contribution(request, account)
+    _, contribution = await own_contribution(request, account)
     media = (await attachments_of([contribution.id])).get(contribution.id, [])
     return await render_composer(request, account, values_of(contribution, media), {}, editing=contribution)
 
@@ -187,7 +177,7 @@ async def edit_form(request: Request) -> Response:
 async def save_edit(request: Request) -> Response:
     """`POST /contributions/{id}/edit`: a new version (visibility, files and reply target stay)."""
     account = await require_account(request)
-    author, contribution = await _own_contribution(request, account)
+    author, contribution = await own_contribution(request, account)
     values = parse_values(await read_form(request))
     media = (await attachments_of([contribution.id])).get(contribution.id, [])
     ids = [item.id for item in media]

@@ -16,7 +16,7 @@ from fediverse_hit.federation import interactions, publishing
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.contribution_rules import can_view
 from fediverse_hit.store.contributions import find_local_contribution
-from fediverse_hit.store.models import Actor, Contribution
+from fediverse_hit.store.models import Account, Actor, Contribution
 from fediverse_hit.store.timelines import replies_to
 from fediverse_hit.web.contribution_cards import build_cards
 from fediverse_hit.web.contribution_meta import page_meta
@@ -157,16 +157,23 @@ async def unpin(request: Request) -> Response:
     return await _pin(request, False)
 
 
+async def own_contribution(request: Request, account: Account) -> tuple[Actor, Contribution]:
+    """The contribution in the URL with its author, who must be the logged-in `account`
+    (Forbidden otherwise; Gone once deleted)."""
+    contribution = await local_contribution(request)
+    author = await account.actor
+    if contribution.author_id != author.id:  # type: ignore[attr-defined]
+        raise Forbidden("Only its author can change this contribution.")
+    if contribution.deleted_at is not None:
+        raise Gone("This contribution was deleted.")
+    return author, contribution
+
+
 async def delete(request: Request) -> Response:
     """`POST /contributions/{id}/delete`: only with the confirmation box ticked."""
     account = await require_account(request)
     form = await read_form(request)
-    contribution = await local_contribution(request)
-    author = await account.actor
-    if contribution.author_id != author.id:  # type: ignore[attr-defined]
-        raise Forbidden("Only its author can delete this contribution.")
-    if contribution.deleted_at is not None:
-        raise Gone("This contribution was already deleted.")
+    author, contribution = await own_contribution(request, account)
     if form.get("confirm") != "yes":
         problem = {"confirm": "Tick “Yes, delete it” to delete this contribution."}
         return await _render_work(request, contribution, author, {"errors": problem}, status_code=422)

@@ -15,25 +15,11 @@ from fediverse_hit.services.contribution_rules import default_license
 from fediverse_hit.services.instance import RegistrationMode, get_registration_mode
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Account, Invite
+from tests.asgi_forms import PASSWORD, csrf_from, log_in
 
 pytestmark = pytest.mark.anyio
 
-PASSWORD = "correct horse battery"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 INVITE_CODE = re.compile(r'<code class="invite-code">([^<]+)</code>')
-
-
-async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
-    page = await client.get(path)
-    match = CSRF.search(page.text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-async def log_in(client: httpx.AsyncClient, username: str) -> None:
-    token = await csrf_from(client, "/login")
-    response = await client.post("/login", data={"csrf_token": token, "username": username, "password": PASSWORD})
-    assert response.status_code == 303
 
 
 async def admin_post(client: httpx.AsyncClient, **fields: str) -> httpx.Response:

@@ -16,25 +16,11 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.accounts import create_account
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Account, Actor, Notification
+from tests.asgi_forms import HTML, PASSWORD, csrf_from, log_in
 
 pytestmark = pytest.mark.anyio
 
-PASSWORD = "correct horse battery"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-HTML = {"Accept": "text/html"}
 UNREAD = re.compile(r'Notifications <span class="count">(\d+)<span class="visually-hidden"> unread</span>')
-
-
-async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
-    match = CSRF.search((await client.get(path, headers=HTML)).text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-async def log_in(client: httpx.AsyncClient, username: str) -> None:
-    token = await csrf_from(client, "/login")
-    response = await client.post("/login", data={"csrf_token": token, "username": username, "password": PASSWORD})
-    assert response.status_code == 303
 
 
 async def submit(client: httpx.AsyncClient, page: str, action: str, **fields: str) -> httpx.Response:
