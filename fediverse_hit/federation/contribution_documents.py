@@ -14,7 +14,7 @@ from fediverse_hit.errors import HitError
 from fediverse_hit.federation.attachment_documents import attachment_to_ap
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.addressing import addressing_for
-from fediverse_hit.protocol.integrity_proofs import create_proof
+from fediverse_hit.protocol.integrity_proofs import create_proof, with_proof_context
 from fediverse_hit.protocol.notes import NoteAttachment, NoteFields, NoteTag, build_note
 from fediverse_hit.store.actors import find_active_key
 from fediverse_hit.store.contributions import find_version, mentioned_actors, store_version
@@ -75,7 +75,7 @@ async def sign_document(document: dict[str, Any], author: Actor, urls: InstanceU
     key = await find_active_key(author, "ed25519")
     if key is None or key.private_pem is None:
         raise HitError(f"{author.uri} has no Ed25519 signing key.")
-    return create_proof(document, key.private_pem, urls.ed25519_key_id(author.uri))
+    return create_proof(with_proof_context(document), key.private_pem, urls.ed25519_key_id(author.uri))
 
 
 async def publish_version(contribution: Contribution, urls: InstanceUrls) -> dict[str, Any]:

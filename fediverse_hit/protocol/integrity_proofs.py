@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from fediverse_hit.protocol.keys import KeyFormatError, PublicKey, load_private_key
 from fediverse_hit.protocol.multibase import MultibaseError, decode_base58btc, encode_base58btc
+from fediverse_hit.protocol.vocab import DATA_INTEGRITY_V1 as DATA_INTEGRITY_CONTEXT
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-jcs-2022"
@@ -69,6 +70,17 @@ class VerifiedProof:
 def remove_proof(document: Mapping[str, Any]) -> JsonObject:
     """A new dict: `document` without its `proof` (Data Integrity's "unsecured document")."""
     return {key: value for key, value in document.items() if key != "proof"}
+
+
+def with_proof_context(document: Mapping[str, Any]) -> JsonObject:
+    """A new dict: `document` with the data-integrity/v1 context appended when its @context
+    lacks it, so JSON-LD readers see `proof` (Data Integrity §2.1.1 "Context Injection": a
+    signer SHOULD add it). Without it AS2's `"@vocab": "_:"` turns `proof` into a blank node."""
+    context = document.get("@context")
+    contexts = list(context) if isinstance(context, list) else ([context] if context is not None else [])
+    if DATA_INTEGRITY_CONTEXT in contexts:
+        return dict(document)
+    return {**document, "@context": [*contexts, DATA_INTEGRITY_CONTEXT]}
 
 
 def create_proof(
