@@ -132,14 +132,15 @@ async def apply_remote_update(
     """Apply an edit when it is newer than what we have: the object becomes version n+1 (the
     earlier versions stay, for attribution chains). Returns whether anything changed.
 
-    Edits without `updated`, or not newer than the last one, are ignored: that makes replays
-    and out-of-order deliveries harmless (Mastodon's `already_updated_more_recently?`).
+    Edits without `updated`, or not newer than the last edit, are ignored: that makes replays
+    and out-of-order deliveries harmless (Mastodon's `already_updated_more_recently?`). The first
+    edit is applied even when its `updated` equals `published`: both are whole seconds, and an
+    edit made in the second of posting must not be lost.
     """
     own = contribution.author_id == author.id  # type: ignore[attr-defined]
     if contribution.local or contribution.deleted_at is not None or not own:
         return False
-    current = contribution.edited_at or contribution.published_at
-    if parsed.updated is None or parsed.updated <= current:
+    if parsed.updated is None or (contribution.edited_at is not None and parsed.updated <= contribution.edited_at):
         return False
     async with in_transaction():
         fields = _fields(parsed, author)

@@ -177,6 +177,17 @@ def test_update_keeps_the_old_version_and_changes_the_content(instance: Instance
     assert versions == [(1, "<p>First draft</p>"), (2, "<p>Second draft</p>")]
 
 
+def test_a_first_edit_in_the_second_of_posting_is_applied(instance: Instance, peer: Peer) -> None:
+    create_user(instance, "hugo")
+    follow_peer(instance, peer, "hugo")
+    post = note(peer, 1, "<p>Typo</p>")
+    deliver(peer, instance, create(peer, post))
+    same_second = {**post, "content": "<p>Fixed</p>", "updated": post["published"]}  # whole seconds on the wire
+    deliver(peer, instance, {**create(peer, same_second, suffix="#updates/1"), "type": "Update"})
+    contribution = stored(instance, post["id"])
+    assert contribution is not None and contribution.content_html == "<p>Fixed</p>" and contribution.version == 2
+
+
 def test_delete_leaves_a_tombstone_and_a_late_create_stays_deleted(instance: Instance, peer: Peer) -> None:
     create_user(instance, "ida")
     follow_peer(instance, peer, "ida")
