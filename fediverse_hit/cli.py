@@ -51,7 +51,10 @@ async def initialize(settings: Settings) -> None:
         await apply_migrations(settings.database_url)
     finally:  # an open connection thread would keep a failed `init` from exiting
         await close_database()
-    await _with_database(settings, lambda: ensure_instance_actor(_urls(settings)))
+    async def create_instance_actor() -> None:
+        await ensure_instance_actor(_urls(settings))
+
+    await _with_database(settings, create_instance_actor)
 
 
 async def _cmd_init(settings: Settings, args: argparse.Namespace) -> None:

@@ -3,6 +3,7 @@ the collection gives `totalItems` and `first`; pages give `orderedItems`, `next`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fediverse_hit.errors import BadRequest
@@ -41,9 +42,9 @@ def build_collection(collection_id: str, total: int, *, hidden: bool = False) ->
 
 
 def build_collection_page(
-    collection_id: str, page: int, total: int, items: list[str]
+    collection_id: str, page: int, total: int, items: Sequence[str | dict[str, Any]]
 ) -> dict[str, Any]:
-    """One page of IRIs; `next` only when more items follow."""
+    """One page of IRIs (or embedded activities); `next` only when more items follow."""
     document: dict[str, Any] = {
         "@context": AS_CONTEXT,
         "id": page_url(collection_id, page),

@@ -42,6 +42,7 @@ def _markdown() -> MarkdownIt:
     # `breaks`: a newline is a line break, as in a Mastodon post written in plain text.
     options = {"html": False, "linkify": True, "breaks": True}
     md = MarkdownIt("commonmark", options).enable(["linkify", "strikethrough"])
+    assert md.linkify is not None  # enabled by the `linkify` option with linkify-it installed
     md.linkify.set({"fuzzy_email": False})  # `@alice@example.org` is a mention, not an e-mail link
     return md
 
@@ -87,8 +88,9 @@ def render_markdown(
         mentions[match.group("handle").lower()] = None
         return _mention_link(match.group("user"), url)
 
-    for inline in (token for token in tokens if token.type == "inline" and token.children):
-        inline.children = list(_rewrite_children(inline.children, replace))
+    for inline in tokens:
+        if inline.type == "inline" and inline.children:
+            inline.children = list(_rewrite_children(inline.children, replace))
     rendered = _MD.renderer.render(tokens, _MD.options, {})
     return RenderedMarkup(sanitize_html(rendered).strip(), tuple(hashtags), tuple(mentions))
 

@@ -134,12 +134,10 @@ async def edit_contribution(
     _ensure_author(author, contribution)
     check_draft(draft)
     rendered = _render(draft, mentions, iris)
-    parent = await contribution.in_reply_to if contribution.in_reply_to_id else None  # type: ignore[attr-defined]
-    if parent is not None:
-        await parent.fetch_related("author")
+    parent = await Contribution.get_or_none(id=contribution.in_reply_to_id).prefetch_related("author")  # type: ignore[attr-defined]
     async with in_transaction():
-        attached = await MediaAttachment.filter(contribution=contribution).values_list("id", flat=True)
-        await _describe_media(author, draft.media_descriptions, [int(media_id) for media_id in attached])
+        attached = await MediaAttachment.filter(contribution=contribution).only("id")
+        await _describe_media(author, draft.media_descriptions, [media.id for media in attached])
         contribution.title = draft.title.strip()
         contribution.source = draft.source
         contribution.content_html = rendered.html

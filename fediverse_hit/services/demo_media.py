@@ -59,7 +59,7 @@ def animation_webm(seconds: int = 2, fps: int = 12) -> bytes:
             frame = Image.new("RGB", (320, 240), (20, 30, 60))
             left = int(index * (320 - 60) / max(1, total - 1))
             ImageDraw.Draw(frame).rectangle((left, 90, left + 60, 150), fill=(240, 180, 40))
-            for packet in stream.encode(av.VideoFrame.from_image(frame)):
+            for packet in stream.encode(av.VideoFrame.from_image(frame)):  # type: ignore[no-untyped-call]
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)

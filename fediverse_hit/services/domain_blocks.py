@@ -26,10 +26,8 @@ async def add_domain_block(domain: str, reason: str) -> DomainBlock:
         block = await DomainBlock.create(domain=name, reason=reason.strip())
     except IntegrityError as exc:
         raise Conflict("That domain is already blocked.") from exc
-    ids = await Actor.filter(Q(domain=name) | Q(domain__endswith="." + name), local=False).values_list(
-        "id", flat=True
-    )
-    await delete_follows_involving(list(ids))
+    actors = await Actor.filter(Q(domain=name) | Q(domain__endswith="." + name), local=False).only("id")
+    await delete_follows_involving([actor.id for actor in actors])
     return block
 
 

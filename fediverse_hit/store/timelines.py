@@ -53,7 +53,10 @@ class TimelineEntry:
 
 
 def _older_than(before: Cursor, time_field: str) -> Q:
-    return Q(**{f"{time_field}__lt": before.moment}) | Q(**{time_field: before.moment, "id__lt": before.row_id})
+    """Rows sorted after `before`: earlier, or at the same instant with a smaller id."""
+    earlier = {f"{time_field}__lt": before.moment}
+    same_instant = {time_field: before.moment, "id__lt": before.row_id}
+    return Q(**earlier) | Q(**same_instant)  # type: ignore[arg-type]  # Tortoise types Q's kwargs loosely
 
 
 def _followed_ids(viewer: Actor) -> Subquery:

@@ -19,7 +19,7 @@ from fediverse_hit.protocol.licenses import license_by_iri
 from fediverse_hit.store.interactions import Counts, boosted_by, interaction_counts, liked_by
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Actor, Contribution, MediaAttachment
-from fediverse_hit.store.timelines import TimelineEntry
+from fediverse_hit.store.timelines import Cursor, TimelineEntry
 
 VISIBILITY_LABELS = {
     "public": "Public",
@@ -157,7 +157,7 @@ def card_dict(
     urls: InstanceUrls,
     *,
     boosted_by_actor: Actor | None = None,
-    cursor: int | None = None,
+    cursor: Cursor | None = None,
 ) -> dict[str, Any]:
     """Everything one card shows, as plain values."""
     label = label_of(contribution)
@@ -205,7 +205,7 @@ async def build_cards(
     items: Sequence[Contribution | TimelineEntry], viewer: Actor | None, urls: InstanceUrls
 ) -> list[dict[str, Any]]:
     """Cards for a page of contributions or timeline entries, in their order."""
-    entries = [item if isinstance(item, TimelineEntry) else TimelineEntry(item, None, 0) for item in items]
+    entries = [item if isinstance(item, TimelineEntry) else TimelineEntry(item, None, Cursor(item.published_at, item.id)) for item in items]
     batch = await load_batch([entry.contribution for entry in entries], viewer)
     return [
         card_dict(entry.contribution, batch, viewer, urls, boosted_by_actor=entry.boosted_by, cursor=entry.cursor)

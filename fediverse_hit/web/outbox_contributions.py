@@ -55,7 +55,8 @@ async def handle_contribution_activity(actor: Actor, document: dict[str, Any], r
     followers = urls.user_collection(actor.username, "followers")
     kind = document.get("type")
     if kind == "Create":
-        document = document.get("object") if isinstance(document.get("object"), dict) else {}
+        wrapped = document.get("object")
+        document = wrapped if isinstance(wrapped, dict) else {}
         kind = document.get("type")
         if kind not in CONTRIBUTION_TYPES:
             raise ValidationFailed(f"Create needs an embedded {' or '.join(CONTRIBUTION_TYPES)} object.")

@@ -45,7 +45,7 @@ async def handle_announce(activity: ParsedActivity, document: dict[str, Any], ct
     visibility = visibility_from(_audience(document, "to"), _audience(document, "cc"), booster.followers_url or None)
     await add_boost(booster, contribution, activity.id, visibility)
     if contribution.local:
-        await notify(contribution.author, "boost", booster, contribution)  # type: ignore[arg-type]
+        await notify(contribution.author, "boost", booster, contribution)
 
 
 async def _boosted_object(activity: ParsedActivity, uri: str, ctx: HandlerContext) -> Contribution | None:

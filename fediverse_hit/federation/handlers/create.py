@@ -122,7 +122,7 @@ async def _concerns_us(author: Actor, in_reply_to: Contribution | None, mentione
     if mentioned:
         return True
     if in_reply_to is not None:
-        parent_author: Actor = in_reply_to.author  # type: ignore[assignment]
+        parent_author: Actor = in_reply_to.author
         if parent_author.local or await followed_here(parent_author):
             return True
     return await followed_here(author)
@@ -132,7 +132,7 @@ async def notify_new_contribution(
     contribution: Contribution, author: Actor, in_reply_to: Contribution | None, mentioned: Sequence[Actor]
 ) -> None:
     """A reply tells the author of what it answers; a mention tells who it names (once each)."""
-    replied_to: Actor | None = in_reply_to.author if in_reply_to is not None else None  # type: ignore[assignment]
+    replied_to: Actor | None = in_reply_to.author if in_reply_to is not None else None
     if replied_to is not None and replied_to.local and await can_view(replied_to, contribution):
         await notify(replied_to, "reply", author, contribution)
     for person in mentioned:

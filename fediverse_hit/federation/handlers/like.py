@@ -27,4 +27,4 @@ async def handle_like(activity: ParsedActivity, document: dict[str, Any], ctx: H
     if not await can_view(liker, contribution):
         return  # a like of something the liker was never shown (followers-only, direct) is not counted
     await add_like(liker, contribution, activity.id)
-    await notify(contribution.author, "like", liker, contribution)  # type: ignore[arg-type]
+    await notify(contribution.author, "like", liker, contribution)

@@ -47,7 +47,7 @@ async def handle_undo(activity: ParsedActivity, document: dict[str, Any], ctx: H
     if isinstance(undone, str):  # Undo by reference: find what the activity id made
         follow = await find_follow_by_activity(undone)
         if follow is not None and follow.follower_id == sender.id:  # type: ignore[attr-defined]
-            await end_follow(sender, follow.followed)  # type: ignore[arg-type]
+            await end_follow(sender, follow.followed)
         for kind, by_activity, _ in REACTIONS.values():
             removed = await by_activity(sender, undone)
             if removed is not None:

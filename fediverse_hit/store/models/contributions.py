@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from fediverse_hit.store.models.actors import Actor
 
 
 class Contribution(Model):
@@ -17,7 +22,7 @@ class Contribution(Model):
     uri = fields.CharField(max_length=2048, unique=True)
     local_id = fields.CharField(max_length=32, null=True, unique=True)
     url = fields.CharField(max_length=2048, default="")
-    author: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    author: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
         "hit.Actor", related_name="contributions", on_delete=fields.CASCADE
     )
     local = fields.BooleanField(default=False)
@@ -68,7 +73,7 @@ class MediaAttachment(Model):
     """An uploaded file (local, stored by content hash) or a remote attachment (shown from its origin)."""
 
     id = fields.BigIntField(primary_key=True)
-    owner: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+    owner: fields.ForeignKeyNullableRelation["Actor"] = fields.ForeignKeyField(
         "hit.Actor", related_name="media", null=True, on_delete=fields.CASCADE
     )
     contribution: fields.ForeignKeyNullableRelation[Contribution] = fields.ForeignKeyField(
@@ -100,7 +105,7 @@ class Mention(Model):
     contribution: fields.ForeignKeyRelation[Contribution] = fields.ForeignKeyField(
         "hit.Contribution", related_name="mentions", on_delete=fields.CASCADE
     )
-    actor: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    actor: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
         "hit.Actor", related_name="mentioned_in", on_delete=fields.CASCADE
     )
 

@@ -3,8 +3,13 @@ the health of remote hosts, and blocked domains (DESIGN §6)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from fediverse_hit.store.models.actors import Actor
 
 
 class InboxItem(Model):
@@ -33,7 +38,7 @@ class OutgoingActivity(Model):
 
     id = fields.BigIntField(primary_key=True)
     activity_id = fields.CharField(max_length=2048, unique=True)
-    sender: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    sender: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
         "hit.Actor", related_name="outgoing_activities", on_delete=fields.CASCADE
     )
     body = fields.TextField()

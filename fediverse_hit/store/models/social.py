@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from fediverse_hit.store.models.actors import Actor
 
 
 class Follow(Model):
     """`follower` follows `followed`, pending until the followed side accepts."""
 
     id = fields.BigIntField(primary_key=True)
-    follower: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    follower: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
         "hit.Actor", related_name="following_rows", on_delete=fields.CASCADE
     )
-    followed: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    followed: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
         "hit.Actor", related_name="follower_rows", on_delete=fields.CASCADE
     )
     state = fields.CharField(max_length=16, default="pending")  # pending | accepted
@@ -30,10 +35,10 @@ class Block(Model):
     """`blocker` blocks `blocked`: no follows, no deliveries, no interactions either way."""
 
     id = fields.BigIntField(primary_key=True)
-    blocker: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    blocker: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
         "hit.Actor", related_name="block_rows", on_delete=fields.CASCADE
     )
-    blocked: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    blocked: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
         "hit.Actor", related_name="blocked_by_rows", on_delete=fields.CASCADE
     )
     created_at = fields.DatetimeField(auto_now_add=True)
