@@ -7,7 +7,6 @@ import io
 import logging
 import re
 import wave
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -20,7 +19,6 @@ from starlette.applications import Starlette
 from fediverse_hit.federation.relationships import follow_account
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.accounts import create_account
-from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Account, Actor, Contribution, Follow, Like, MediaAttachment
 from fediverse_hit.web.contribution_meta import page_meta
 from tests.asgi_forms import CSRF, HTML, PASSWORD, csrf_from, log_in
@@ -29,29 +27,6 @@ pytestmark = pytest.mark.anyio
 
 NO_FILE = {"file_1": ("", b"", "application/octet-stream")}
 FilesArg = dict[str, tuple[str, bytes, str]]
-
-
-@pytest.fixture
-async def alice(client: httpx.AsyncClient, urls: InstanceUrls) -> Account:
-    """Alice, logged in on `client`."""
-    account = await create_account("alice", PASSWORD, urls)
-    await log_in(client, "alice")
-    return account
-
-
-@pytest.fixture
-async def bob_client(app: Starlette, settings: Settings, urls: InstanceUrls) -> AsyncIterator[httpx.AsyncClient]:
-    """Bob, logged in on a browser of his own."""
-    await create_account("bob", PASSWORD, urls)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:
-        await log_in(http, "bob")
-        yield http
-
-
-@pytest.fixture
-async def anonymous(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:
-        yield http
 
 
 async def publish(client: httpx.AsyncClient, files: FilesArg | None = None, /, **fields: str) -> httpx.Response:

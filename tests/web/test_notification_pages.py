@@ -4,7 +4,6 @@ contribution, the unread count in the navigation, and marking everything read.""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import httpx
@@ -13,10 +12,8 @@ from starlette.applications import Starlette
 
 from fediverse_hit.federation.relationships import follow_account
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.services.accounts import create_account
-from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Account, Actor, Notification
-from tests.asgi_forms import HTML, PASSWORD, csrf_from, log_in
+from tests.asgi_forms import HTML, csrf_from
 
 pytestmark = pytest.mark.anyio
 
@@ -26,27 +23,6 @@ UNREAD = re.compile(r'Notifications <span class="count">(\d+)<span class="visual
 async def submit(client: httpx.AsyncClient, page: str, action: str, **fields: str) -> httpx.Response:
     data = {"csrf_token": await csrf_from(client, page), **fields}
     return await client.post(action, data=data, files={"file_1": ("", b"", "application/octet-stream")}, headers=HTML)
-
-
-@pytest.fixture
-async def alice(client: httpx.AsyncClient, urls: InstanceUrls) -> Account:
-    account = await create_account("alice", PASSWORD, urls)
-    await log_in(client, "alice")
-    return account
-
-
-@pytest.fixture
-async def bob_client(app: Starlette, settings: Settings, urls: InstanceUrls) -> AsyncIterator[httpx.AsyncClient]:
-    await create_account("bob", PASSWORD, urls)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:
-        await log_in(http, "bob")
-        yield http
-
-
-@pytest.fixture
-async def anonymous_client(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:
-        yield http
 
 
 async def alices_work(client: httpx.AsyncClient, title: str = "Clockwork") -> str:
@@ -60,8 +36,8 @@ def unread_in_nav(page: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-async def test_notifications_need_a_login(anonymous_client: httpx.AsyncClient) -> None:
-    assert (await anonymous_client.get("/notifications", headers=HTML)).status_code == 401
+async def test_notifications_need_a_login(anonymous: httpx.AsyncClient) -> None:
+    assert (await anonymous.get("/notifications", headers=HTML)).status_code == 401
 
 
 async def test_each_kind_is_worded_with_who_and_a_link(
