@@ -78,12 +78,18 @@ async def sign_document(document: dict[str, Any], author: Actor, urls: InstanceU
     return create_proof(with_proof_context(document), key.private_pem, urls.ed25519_key_id(author.uri))
 
 
-async def publish_version(contribution: Contribution, urls: InstanceUrls) -> dict[str, Any]:
-    """Build, sign and keep the current version of `contribution`; returns the signed Note."""
+async def current_version_text(contribution: Contribution, urls: InstanceUrls) -> str:
+    """The signed Note of the current version as stored (built, signed and kept on first use)."""
     existing = await find_version(contribution, contribution.version)
     if existing is not None:
-        return json.loads(existing.document_json)  # type: ignore[no-any-return]
+        return existing.document_json
     signed = await sign_document(await build_contribution_note(contribution, urls), contribution.author, urls)
-    await store_version(contribution, contribution.version, json.dumps(signed, ensure_ascii=False, separators=(",", ":")))
-    return signed
+    text = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    await store_version(contribution, contribution.version, text)
+    return text
+
+
+async def publish_version(contribution: Contribution, urls: InstanceUrls) -> dict[str, Any]:
+    """Build, sign and keep the current version of `contribution`; returns the signed Note."""
+    return json.loads(await current_version_text(contribution, urls))  # type: ignore[no-any-return]
 

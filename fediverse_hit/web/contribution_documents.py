@@ -8,7 +8,6 @@ audience by delivery).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -21,7 +20,7 @@ from fediverse_hit.federation.collections import (
     build_collection_page,
     parse_page_number,
 )
-from fediverse_hit.federation.contribution_documents import publish_version
+from fediverse_hit.federation.contribution_documents import current_version_text, publish_version
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.content_activities import build_create, build_tombstone
 from fediverse_hit.protocol.vocab import AS_CONTEXT
@@ -66,10 +65,7 @@ async def contribution(request: Request) -> Response:
         return _gone(found)
     if found.visibility not in OPEN:
         raise NotFound("No such contribution.")
-    await publish_version(found, request.app.state.urls)
-    version = await find_version(found, found.version)
-    assert version is not None
-    return stored_activity_response(version.document_json)
+    return stored_activity_response(await current_version_text(found, request.app.state.urls))
 
 
 async def contribution_activity(request: Request) -> Response:
@@ -95,10 +91,6 @@ async def contribution_version(request: Request) -> Response:
     return stored_activity_response(version.document_json)
 
 
-async def _actor_uris(actors: list[Actor]) -> list[str]:
-    return [actor.uri for actor in actors]
-
-
 async def contribution_collection(request: Request) -> Response:
     """`replies` (reply IRIs, oldest first), `likes` and `shares` (actor IRIs) of a contribution."""
     found = await _contribution(request)
@@ -122,18 +114,12 @@ async def contribution_collection(request: Request) -> Response:
         items = await list_reply_uris(found, offset, PAGE_SIZE)
     else:
         lister = likers if name == "likes" else boosters
-        items = await _actor_uris(await lister(found, offset, PAGE_SIZE))
+        items = [actor.uri for actor in await lister(found, offset, PAGE_SIZE)]
     return activity_response(build_collection_page(collection_id, page, total, items))
 
 
 async def _signed_notes(contributions: list[Contribution], urls: InstanceUrls) -> list[dict[str, Any]]:
-    notes = []
-    for item in contributions:
-        await publish_version(item, urls)
-        version = await find_version(item, item.version)
-        assert version is not None
-        notes.append(json.loads(version.document_json))
-    return notes
+    return [await publish_version(item, urls) for item in contributions]
 
 
 async def user_outbox(request: Request, actor: Actor) -> Response:
