@@ -16,7 +16,9 @@ from fediverse_hit.services.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
 )
+from fediverse_hit.services.rate_limits import RateLimit, address_key, take_hit
 from fediverse_hit.services.usernames import normalize_username
+from fediverse_hit.settings import Settings
 from fediverse_hit.store.accounts import find_invite, username_taken
 from fediverse_hit.store.follows import delete_follows_involving
 from fediverse_hit.store.models import AccessToken, Account, Actor, Invite
@@ -80,13 +82,32 @@ async def delete_account(account: Account) -> None:
         await delete_follows_involving([account.actor_id])  # type: ignore[attr-defined]
 
 
+def signup_limit(settings: Settings) -> RateLimit:
+    """Sign-up attempts allowed per client address (HIT settings `registration_*`)."""
+    return RateLimit(
+        "signup-address",
+        settings.registration_rate_limit,
+        settings.registration_window_seconds,
+        "Too many sign-ups from your address. Wait a while and try again.",
+    )
+
+
 async def register_account(
-    username: str, password: str, iris: ActorIris, *, invite_code: str = ""
+    username: str,
+    password: str,
+    iris: ActorIris,
+    *,
+    invite_code: str = "",
+    client_address: str,
+    rate: RateLimit,
+    now: datetime,
 ) -> Account:
-    """Sign-up through the web: obeys the registration mode and consumes an invite when needed."""
+    """Sign-up through the web: obeys the registration mode, counts the attempt against the client
+    address's sign-up limit (Mastodon: 5 per 30 minutes), and consumes an invite when needed."""
     mode = await get_registration_mode()
     if mode is RegistrationMode.CLOSED:
         raise Forbidden("Sign-up is closed on this instance.")
+    await take_hit(rate, address_key(client_address), now)
     invite = None
     if mode is RegistrationMode.INVITE:
         invite = await _usable_invite(invite_code)
