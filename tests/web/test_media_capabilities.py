@@ -13,6 +13,7 @@ import os
 import wave
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ from fediverse_hit.federation.relationships import follow_account
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.accounts import create_account
 from fediverse_hit.settings import Settings
-from fediverse_hit.store.models import Account, Actor, Contribution, MediaAttachment
+from fediverse_hit.store.models import Account, Actor, Contribution, ContributionTag, Follow, MediaAttachment
 from tests.asgi_forms import HTML, PASSWORD, csrf_from, log_in
 
 pytestmark = pytest.mark.anyio
@@ -206,3 +207,26 @@ async def test_older_content_hash_names_keep_working_for_public_posts_only(
     assert (await anonymous.get(f"/media/{public_name}")).status_code == 200
     assert (await anonymous.get(f"/media/{private_name}")).status_code == 404  # guessable, so withheld
     assert await Contribution.filter(visibility="followers").count() == 1
+
+
+async def test_a_remote_followers_only_posts_media_shows_only_to_its_local_followers(
+    bob_client: httpx.AsyncClient, carol_client: httpx.AsyncClient, anonymous: httpx.AsyncClient
+) -> None:
+    eve = await Actor.create(
+        uri="https://remote.example/users/eve", username="eve", domain="remote.example", name="Eve",
+        inbox="https://remote.example/users/eve/inbox", followers_url="https://remote.example/users/eve/followers",
+    )
+    note = await Contribution.create(
+        uri="https://remote.example/notes/1", url="https://remote.example/@eve/1", author=eve, title="Eve's secret",
+        visibility="followers", published_at=datetime.now(UTC),
+    )
+    await ContributionTag.create(contribution=note, name="plans")
+    secret_url = "https://remote.example/files/0f1e2d3c4b5a69788796a5b4c3d2e1f0.png"
+    await MediaAttachment.create(contribution=note, kind="image", media_type="image/png", remote_url=secret_url)
+    await Follow.create(follower=await Actor.get(username="bob"), followed=eve, state="accepted",
+                        activity_uri="https://hit.test/follows/1")
+    for visitor, paths in ((anonymous, ["/federated", "/local", "/tags/plans"]),
+                           (carol_client, ["/federated", "/tags/plans", "/home"])):
+        for path in paths:
+            assert secret_url not in (await visitor.get(path, headers=HTML)).text, path
+    assert secret_url in (await bob_client.get("/home", headers=HTML)).text
