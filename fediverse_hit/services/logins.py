@@ -13,17 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fediverse_hit.errors import Unauthorized
+from fediverse_hit.errors import Unauthorized, ValidationFailed
 from fediverse_hit.services.passwords import check_password, hash_password, needs_rehash
 from fediverse_hit.services.rate_limits import RateLimit, address_key, take_hit
+from fediverse_hit.services.usernames import normalize_username
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.accounts import find_account
 from fediverse_hit.store.models import Account
 
 # Checked against when the username is unknown, so both paths cost one argon2 verification.
 _DUMMY_HASH = hash_password("not-a-real-password")
-# Longer names match no account; cutting them keeps a hostile name from making an oversized key.
-_MAX_KEYED_NAME = 100
+# Counted for every name no account could have, so made-up names add no keys and reach no query.
+_NOT_A_USERNAME = "(not a username)"
 _TOO_MANY = "Too many login attempts. Wait a few minutes and try again."
 
 
@@ -53,11 +54,11 @@ async def log_in(username: str, password: str, client_address: str, limits: Logi
     Every attempt counts, right or wrong (as in Mastodon), and is counted before the password
     is checked, so a refused attempt costs no password hashing.
     """
-    name = username.strip().lower()
+    name = _plausible_username(username)
     client = address_key(client_address)
     await take_hit(limits.per_address, client, now)
-    await take_hit(limits.per_account, f"{name[:_MAX_KEYED_NAME]} from {client}", now)
-    account = await find_account(name)
+    await take_hit(limits.per_account, f"{name or _NOT_A_USERNAME} from {client}", now)
+    account = await find_account(name) if name else None
     hash_to_check = account.password_hash if account and account.deleted_at is None else _DUMMY_HASH
     if not check_password(hash_to_check, password) or account is None or account.deleted_at:
         raise Unauthorized("Wrong username or password.")
@@ -66,3 +67,12 @@ async def log_in(username: str, password: str, client_address: str, limits: Logi
         account.password_hash = hash_password(password)
     await account.save(update_fields=["last_login_at", "password_hash"])
     return account
+
+
+def _plausible_username(raw: str) -> str | None:
+    """The name as accounts are stored, or None when no account can have it (NUL bytes, which
+    PostgreSQL refuses in text, and 10,000-character names never reach the database)."""
+    try:
+        return normalize_username(raw, allow_reserved=True)
+    except ValidationFailed:
+        return None

@@ -187,3 +187,11 @@ async def test_only_the_configured_proxies_are_trusted(
         for _ in range(4):  # loopback is no longer a proxy here: its header names nobody
             await attempt(loopback, "alice", "guess", **{"X-Forwarded-For": ATTACKER})
         assert (await attempt(loopback, "alice", PASSWORD, **{"X-Forwarded-For": OWNER})).status_code == 429
+
+
+async def test_hostile_usernames_are_refused_like_wrong_passwords(
+    client_at: ClientAt, clock: list[datetime], alice_exists: None
+) -> None:
+    async with client_at(ATTACKER) as attacker:
+        for hostile in ("al\x00ice", "a" * 10_000, "alice' OR '1'='1", "ａｌｉｃｅ"):
+            assert (await attempt(attacker, hostile, PASSWORD)).status_code == 401
