@@ -24,6 +24,9 @@ from fediverse_hit.store.follows import delete_follows_involving
 from fediverse_hit.store.models import AccessToken, Account, Actor, Invite
 
 
+MAX_INVITE_CODE_LENGTH = 64  # the column's size
+
+
 def check_new_password(password: str) -> None:
     """Refuse passwords that are too short or absurdly long."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -118,7 +121,10 @@ async def register_account(
 
 
 async def _usable_invite(code: str) -> Invite:
-    invite = await find_invite(code.strip()) if code.strip() else None
+    code = code.strip()
+    # A NUL byte (which PostgreSQL refuses in text) or an overlong code matches no invite anyway.
+    plausible = 0 < len(code) <= MAX_INVITE_CODE_LENGTH and "\x00" not in code
+    invite = await find_invite(code) if plausible else None
     now = datetime.now(UTC)
     if (
         invite is None

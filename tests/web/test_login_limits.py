@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.accounts import create_account
+from fediverse_hit.services.instance import set_registration_mode
 from fediverse_hit.settings import Settings, load_settings
 from tests.asgi_forms import PASSWORD, csrf_from
 
@@ -195,3 +196,14 @@ async def test_hostile_usernames_are_refused_like_wrong_passwords(
     async with client_at(ATTACKER) as attacker:
         for hostile in ("al\x00ice", "a" * 10_000, "alice' OR '1'='1", "ａｌｉｃｅ"):
             assert (await attempt(attacker, hostile, PASSWORD)).status_code == 401
+
+
+async def test_hostile_invite_codes_are_refused_like_wrong_ones(
+    client_at: ClientAt, clock: list[datetime], urls: InstanceUrls
+) -> None:
+    await set_registration_mode("invite")
+    async with client_at(ATTACKER) as script:
+        for hostile in ("k7qd\x00-3mzp", "x" * 10_000):
+            token = await csrf_from(script, "/signup")
+            data = {"csrf_token": token, "username": "mallory", "password": PASSWORD, "invite": hostile}
+            assert (await script.post("/signup", data=data)).status_code == 403
