@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -61,6 +62,11 @@ def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
         exception_handlers={HitError: handle_hit_error, HTTPException: handle_http_exception},
     )
     app.state.settings = settings
+    app.state.clock = _utc_now  # rate limits read the time here, so tests can step it
     app.state.urls = urls
     app.state.templates = create_templates(settings)
     return app
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -124,7 +124,8 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # The same proxies the app trusts for client addresses (web/client_addresses.py).
+        forwarded_allow_ips=",".join(str(network) for network in settings.trusted_proxies),
         log_level="warning",
         access_log=False,
     )

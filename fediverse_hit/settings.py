@@ -5,6 +5,7 @@ A `.env` file in the data dir may hold the same variables; the real environment 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -18,6 +19,9 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 _LOCAL_HOST = re.compile(r"^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$")
 _TRUE = {"1", "true", "yes", "on"}
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOOPBACK: tuple[IPNetwork, ...] = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -28,9 +32,15 @@ class Settings:
     data_dir: Path
     database_url: str
     allow_private_addresses: bool
-    registration_rate_limit: int = 5
-    login_attempts_per_window: int = 10
-    login_window_seconds: int = 300
+    # HIT_TRUSTED_PROXIES: peers whose X-Forwarded-For entry names the client (deploy/nginx)
+    trusted_proxies: tuple[IPNetwork, ...] = LOOPBACK
+    # Sign-ups and log-ins per client address, as Mastodon's rack_attack.rb limits them
+    registration_rate_limit: int = 5  # sign-up attempts per address in each window
+    registration_window_seconds: int = 30 * 60
+    login_attempts_per_address: int = 25  # log-in attempts from one address, any account
+    login_address_window_seconds: int = 5 * 60
+    login_attempts_per_account: int = 25  # log-in attempts at one account from one address
+    login_account_window_seconds: int = 60 * 60
     max_avatar_bytes: int = 4 * 1024 * 1024
     max_image_bytes: int = 16 * 1024 * 1024  # HIT_MAX_IMAGE_BYTES: attached images (Mastodon: 16 MB)
     max_av_bytes: int = 99 * 1024 * 1024  # HIT_MAX_AV_BYTES: attached audio and video (Mastodon: 99 MB)
@@ -86,7 +96,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         allow_private_addresses=merged.get("HIT_ALLOW_PRIVATE_ADDRESSES", "").lower() in _TRUE,
         max_image_bytes=_positive_int(merged, "HIT_MAX_IMAGE_BYTES", Settings.max_image_bytes),
         max_av_bytes=_positive_int(merged, "HIT_MAX_AV_BYTES", Settings.max_av_bytes),
+        trusted_proxies=_networks(merged, "HIT_TRUSTED_PROXIES", LOOPBACK),
     )
+
+
+def _networks(values: Mapping[str, str], name: str, default: tuple[IPNetwork, ...]) -> tuple[IPNetwork, ...]:
+    """Comma-separated addresses or CIDR networks from the environment, or `default` when unset."""
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"{name} must list addresses or networks separated by commas: {exc}") from exc
 
 
 def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:

@@ -16,10 +16,15 @@ from fediverse_hit.services.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
 )
+from fediverse_hit.services.rate_limits import RateLimit, address_key, take_hit
 from fediverse_hit.services.usernames import normalize_username
+from fediverse_hit.settings import Settings
 from fediverse_hit.store.accounts import find_invite, username_taken
 from fediverse_hit.store.follows import delete_follows_involving
 from fediverse_hit.store.models import AccessToken, Account, Actor, Invite
+
+
+MAX_INVITE_CODE_LENGTH = 64  # the column's size
 
 
 def check_new_password(password: str) -> None:
@@ -80,13 +85,32 @@ async def delete_account(account: Account) -> None:
         await delete_follows_involving([account.actor_id])  # type: ignore[attr-defined]
 
 
+def signup_limit(settings: Settings) -> RateLimit:
+    """Sign-up attempts allowed per client address (HIT settings `registration_*`)."""
+    return RateLimit(
+        "signup-address",
+        settings.registration_rate_limit,
+        settings.registration_window_seconds,
+        "Too many sign-ups from your address. Wait a while and try again.",
+    )
+
+
 async def register_account(
-    username: str, password: str, iris: ActorIris, *, invite_code: str = ""
+    username: str,
+    password: str,
+    iris: ActorIris,
+    *,
+    invite_code: str = "",
+    client_address: str,
+    rate: RateLimit,
+    now: datetime,
 ) -> Account:
-    """Sign-up through the web: obeys the registration mode and consumes an invite when needed."""
+    """Sign-up through the web: obeys the registration mode, counts the attempt against the client
+    address's sign-up limit (Mastodon: 5 per 30 minutes), and consumes an invite when needed."""
     mode = await get_registration_mode()
     if mode is RegistrationMode.CLOSED:
         raise Forbidden("Sign-up is closed on this instance.")
+    await take_hit(rate, address_key(client_address), now)
     invite = None
     if mode is RegistrationMode.INVITE:
         invite = await _usable_invite(invite_code)
@@ -97,7 +121,10 @@ async def register_account(
 
 
 async def _usable_invite(code: str) -> Invite:
-    invite = await find_invite(code.strip()) if code.strip() else None
+    code = code.strip()
+    # A NUL byte (which PostgreSQL refuses in text) or an overlong code matches no invite anyway.
+    plausible = 0 < len(code) <= MAX_INVITE_CODE_LENGTH and "\x00" not in code
+    invite = await find_invite(code) if plausible else None
     now = datetime.now(UTC)
     if (
         invite is None

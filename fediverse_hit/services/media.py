@@ -1,4 +1,4 @@
-"""Media uploads for contributions: check what a file really is, clean or probe it, store it by content hash.
+"""Media uploads for contributions: check what a file really is, clean or probe it, store it under a secret name.
 
 Images are re-encoded without metadata, with a WebP preview and a blurhash (the way Mastodon's
 `MediaAttachment` processes them); audio and video are stored as uploaded (no transcoding) with

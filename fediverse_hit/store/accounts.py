@@ -1,10 +1,10 @@
-"""Named queries over accounts, access tokens, invites and login attempts."""
+"""Named queries over accounts, access tokens and invites."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from fediverse_hit.store.models import AccessToken, Account, Invite, LoginAttempt
+from fediverse_hit.store.models import AccessToken, Account, Invite
 
 
 async def find_account(username: str) -> Account | None:
@@ -43,16 +43,3 @@ async def list_tokens(account: Account) -> list[AccessToken]:
 
 async def find_invite(code: str) -> Invite | None:
     return await Invite.get_or_none(code=code)
-
-
-async def record_login_failure(keys: list[str]) -> None:
-    """Record one failed login under each key (client address, username)."""
-    await LoginAttempt.bulk_create([LoginAttempt(key=key) for key in keys])
-
-
-async def count_login_failures(key: str, since: datetime) -> int:
-    return await LoginAttempt.filter(key=key, at__gte=since).count()
-
-
-async def prune_login_failures(before: datetime) -> None:
-    await LoginAttempt.filter(at__lt=before).delete()

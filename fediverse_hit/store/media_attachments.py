@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from fediverse_hit.errors import ValidationFailed
@@ -87,3 +88,10 @@ async def attachments_of(contribution_ids: Iterable[int]) -> dict[int, list[Medi
     for row in rows:
         found.setdefault(row.contribution_id, []).append(row)  # type: ignore[attr-defined]
     return found
+
+
+async def find_media_using_file(filename: str) -> list[MediaAttachment]:
+    """The attachments whose file, thumbnail or cover is `filename`, with contribution and author loaded."""
+    return await MediaAttachment.filter(
+        Q(filename=filename) | Q(thumbnail_filename=filename) | Q(cover_filename=filename)
+    ).prefetch_related("contribution__author")

@@ -1,14 +1,18 @@
-"""Content-addressed media files on disk: `<sha256 hex>.<extension>` under the media dir.
+"""Media files on disk, each under a secret random name: `<32 hex digits>.<extension>`.
 
-A name is the hash of the bytes, so a file never changes once written (safe to cache forever)
-and the same upload stored twice is one file. Files are kept in two-character shard folders.
+A file's URL is a capability (docs/security.md): whoever knows it can fetch the file, so the name
+holds 128 random bits and is never derived from the bytes (a content hash is guessable by anyone
+who has the file). A name never changes what it holds, so responses can be cached. Files stored
+before, named `<sha256 hex>.<extension>`, are still found; `is_content_addressed` tells them
+apart so the web layer serves them only where guessing reveals nothing. Files are kept in
+two-character shard folders.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
+import secrets
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -32,14 +36,21 @@ MEDIA_TYPES = {
 }
 _COPY_CHUNK = 1024 * 1024
 
-_FILENAME = re.compile(r"^([0-9a-f]{64})\.([a-z0-9]{1,5})$")
+_TOKEN_BYTES = 16  # 128 bits: not guessable, and too many names to try
+_FILENAME = re.compile(r"^([0-9a-f]{32}|[0-9a-f]{64})\.([a-z0-9]{1,5})$")
+_CONTENT_ADDRESSED = re.compile(r"^[0-9a-f]{64}\.")
 
 
-def content_filename(data: bytes, extension: str) -> str:
-    """The file name `data` is stored under: its SHA-256 in hex plus the extension."""
+def new_filename(extension: str) -> str:
+    """A fresh secret file name: 128 random bits in hex plus the extension."""
     if extension not in MEDIA_TYPES:
         raise ValueError(f"Unsupported media extension {extension!r}")
-    return f"{hashlib.sha256(data).hexdigest()}.{extension}"
+    return f"{secrets.token_hex(_TOKEN_BYTES)}.{extension}"
+
+
+def is_content_addressed(filename: str) -> bool:
+    """Whether `filename` is an older name, the SHA-256 of its bytes (guessable from the file)."""
+    return _CONTENT_ADDRESSED.match(filename) is not None
 
 
 def _path_for(media_dir: Path, filename: str) -> Path:
@@ -47,11 +58,9 @@ def _path_for(media_dir: Path, filename: str) -> Path:
 
 
 def save_media_file(media_dir: Path, data: bytes, extension: str) -> str:
-    """Store `data` (atomically; a no-op when already stored) and return its file name."""
-    filename = content_filename(data, extension)
+    """Store `data` (atomically) under a new secret name and return the name."""
+    filename = new_filename(extension)
     path = _path_for(media_dir, filename)
-    if path.is_file():
-        return filename
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:
@@ -66,26 +75,22 @@ def save_media_file(media_dir: Path, data: bytes, extension: str) -> str:
 
 
 def save_media_stream(media_dir: Path, source: BinaryIO, extension: str) -> str:
-    """Store what `source` holds from its start, copied in chunks while hashing; returns its file name.
+    """Store what `source` holds from its start, copied in chunks, under a new secret name; returns it.
 
     For audio and video, which can be large: the bytes never need to be in memory at once.
     """
-    if extension not in MEDIA_TYPES:
-        raise ValueError(f"Unsupported media extension {extension!r}")
+    filename = new_filename(extension)
     media_dir.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
     descriptor, temporary = tempfile.mkstemp(dir=media_dir, prefix=".upload-")
     try:
         source.seek(0)
         with os.fdopen(descriptor, "wb") as handle:
             while chunk := source.read(_COPY_CHUNK):
-                digest.update(chunk)
                 handle.write(chunk)
-        filename = f"{digest.hexdigest()}.{extension}"
         path = _path_for(media_dir, filename)
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)  # same file system: atomic; an identical file is simply replaced
+        os.replace(temporary, path)  # same file system: atomic
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

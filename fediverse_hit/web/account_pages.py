@@ -5,12 +5,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from fediverse_hit.errors import HitError
+from fediverse_hit.errors import HitError, RateLimited
 from fediverse_hit.federation.actor_broadcasts import delete_and_announce
-from fediverse_hit.services.accounts import register_account
+from fediverse_hit.services.accounts import register_account, signup_limit
 from fediverse_hit.services.instance import get_registration_mode
-from fediverse_hit.services.logins import log_in
+from fediverse_hit.services.logins import log_in, login_limits
 from fediverse_hit.services.passwords import check_password
+from fediverse_hit.web.client_addresses import client_address
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import end_session, read_form, require_account, start_session
 
@@ -29,10 +30,13 @@ async def signup(request: Request) -> Response:
             str(form.get("password", "")),
             request.app.state.urls,
             invite_code=str(form.get("invite", "")),
+            client_address=client_address(request),
+            rate=signup_limit(request.app.state.settings),
+            now=request.app.state.clock(),
         )
     except HitError as exc:
         context = {"mode": (await get_registration_mode()).value, "error": exc.message, "username": username}
-        return await render(request, "signup.html", context, status_code=exc.status_code)
+        return with_retry_after(await render(request, "signup.html", context, status_code=exc.status_code), exc)
     start_session(request, account)
     return RedirectResponse(request.url_for("settings"), status_code=303)
 
@@ -45,22 +49,17 @@ async def login(request: Request) -> Response:
     """Check the password (rate-limited) and start a session; errors re-show the form."""
     form = await read_form(request)
     username = str(form.get("username", ""))
-    settings = request.app.state.settings
-    client = request.client.host if request.client else "unknown"
     try:
         account = await log_in(
             username,
             str(form.get("password", "")),
-            client,
-            max_failures=settings.login_attempts_per_window,
-            window_seconds=settings.login_window_seconds,
+            client_address(request),
+            login_limits(request.app.state.settings),
+            request.app.state.clock(),
         )
     except HitError as exc:
         context = {"error": exc.message, "username": username, "next": _safe_next(str(form.get("next", "")))}
-        response = await render(request, "login.html", context, status_code=exc.status_code)
-        if exc.status_code == 429:
-            response.headers["Retry-After"] = str(settings.login_window_seconds)
-        return response
+        return with_retry_after(await render(request, "login.html", context, status_code=exc.status_code), exc)
     start_session(request, account)
     target = _safe_next(str(form.get("next", ""))) or str(request.url_for("profile", username=account.username))
     return RedirectResponse(target, status_code=303)
@@ -70,6 +69,13 @@ async def logout(request: Request) -> Response:
     await read_form(request)
     end_session(request)
     return RedirectResponse(request.url_for("home"), status_code=303)
+
+
+def with_retry_after(response: Response, error: HitError) -> Response:
+    """A form page re-shown for `error`, telling a rate-limited client when to come back."""
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _safe_next(target: str) -> str:

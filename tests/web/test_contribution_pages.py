@@ -165,7 +165,7 @@ async def test_audio_contribution_has_a_player_card_and_an_embeddable_player(
     files = {"file_1": ("hum.wav", wav(), "audio/wav"), "cover_1": ("cover.png", png((120, 120)), "image/png")}
     path = await publish_page(client, files, title="Half a second of hum", alt_1="Silence, really")
     page = (await anonymous.get(path, headers=HTML)).text
-    assert re.search(r'<audio controls preload="metadata" aria-label="Silence, really">\s*<source src="http://hit\.test/media/[0-9a-f]{64}\.wav" type="audio/wav">', page)
+    assert re.search(r'<audio controls preload="metadata" aria-label="Silence, really">\s*<source src="http://hit\.test/media/[0-9a-f]{32}\.wav" type="audio/wav">', page)
     elements = Elements(page)
     assert elements.meta("twitter:card") == ["player"]
     assert elements.meta("twitter:player") == [f"http://hit.test{path}/embed"]

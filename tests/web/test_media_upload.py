@@ -226,7 +226,7 @@ async def test_wav_duration_and_range_requests(client: httpx.AsyncClient, alice_
     assert whole.headers["content-type"] == "audio/wav"
     assert whole.headers["x-content-type-options"] == "nosniff"
     assert whole.headers["content-security-policy"] == "default-src 'none'; sandbox"
-    assert whole.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert whole.headers["cache-control"] == "public, max-age=86400, immutable"
     part = await served(client, body["url"], Range="bytes=1000-1999")
     assert part.status_code == 206
     assert part.headers["content-range"] == f"bytes 1000-1999/{len(whole.content)}"

@@ -3,7 +3,7 @@
 Model docstrings become SQL table comments in migrations: keep semicolons out of them.
 """
 
-from fediverse_hit.store.models.accounts import AccessToken, Account, Invite, LoginAttempt
+from fediverse_hit.store.models.accounts import AccessToken, Account, Invite
 from fediverse_hit.store.models.actors import Actor, ActorKey
 from fediverse_hit.store.models.contributions import (
     Contribution,
@@ -21,6 +21,7 @@ from fediverse_hit.store.models.federation import (
 )
 from fediverse_hit.store.models.instance import InstanceSetting
 from fediverse_hit.store.models.interactions import Boost, Like, Notification
+from fediverse_hit.store.models.rate_limits import RateLimitCounter
 from fediverse_hit.store.models.social import Block, Follow
 
 __all__ = [
@@ -41,9 +42,9 @@ __all__ = [
     "InstanceSetting",
     "Invite",
     "Like",
-    "LoginAttempt",
     "MediaAttachment",
     "Mention",
     "Notification",
     "OutgoingActivity",
+    "RateLimitCounter",
 ]

@@ -1,4 +1,4 @@
-"""Local accounts, their personal access tokens, invites and login attempts (for rate limiting)."""
+"""Local accounts, their personal access tokens and invites."""
 
 from __future__ import annotations
 
@@ -65,14 +65,3 @@ class Invite(Model):
 
     class Meta:
         table = "invites"
-
-
-class LoginAttempt(Model):
-    """A failed login, keyed by client address and by username, counted in a sliding window."""
-
-    id = fields.IntField(primary_key=True)
-    key = fields.CharField(max_length=255, db_index=True)
-    at = fields.DatetimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        table = "login_attempts"

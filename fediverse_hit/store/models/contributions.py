@@ -70,7 +70,7 @@ class ContributionVersion(Model):
 
 
 class MediaAttachment(Model):
-    """An uploaded file (local, stored by content hash) or a remote attachment (shown from its origin)."""
+    """An uploaded file (local, stored under a secret name) or a remote attachment (shown from its origin)."""
 
     id = fields.BigIntField(primary_key=True)
     owner: fields.ForeignKeyNullableRelation["Actor"] = fields.ForeignKeyField(
@@ -82,7 +82,8 @@ class MediaAttachment(Model):
     position = fields.IntField(default=0)
     kind = fields.CharField(max_length=16)  # image | audio | video
     media_type = fields.CharField(max_length=100)
-    filename = fields.CharField(max_length=100, null=True)  # local file, by content hash
+    # Local files by their secret names (store/media_files.py); indexed for serving by name
+    filename = fields.CharField(max_length=100, null=True, db_index=True)
     remote_url = fields.CharField(max_length=2048, null=True)
     size_bytes = fields.BigIntField(default=0)
     description = fields.CharField(max_length=1500, default="")
@@ -90,8 +91,8 @@ class MediaAttachment(Model):
     height = fields.IntField(null=True)
     duration_seconds = fields.FloatField(null=True)
     blurhash = fields.CharField(max_length=100, null=True)
-    thumbnail_filename = fields.CharField(max_length=100, null=True)
-    cover_filename = fields.CharField(max_length=100, null=True)
+    thumbnail_filename = fields.CharField(max_length=100, null=True, db_index=True)
+    cover_filename = fields.CharField(max_length=100, null=True, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
