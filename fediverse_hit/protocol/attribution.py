@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
 from fediverse_hit.protocol.author_keys import (
     ActorLookup,
     AuthorKeyMismatch,
     AuthorKeyUnavailable,
     resolve_author_key,
 )
+from fediverse_hit.protocol.canonical_json import CanonicalJson
 from fediverse_hit.protocol.chain_graphs import ChainError, check_chain_shape
 from fediverse_hit.protocol.integrity_proofs import (
     DEFAULT_POLICY,
@@ -35,6 +38,7 @@ from fediverse_hit.protocol.source_digests import (
 MAX_DEPTH = 1000  # DESIGN §7: deeper chains are refused
 MAX_NODES = 10000  # distinct (object, version) pairs one verification will look up
 
+_KeyResolution = Callable[[str, tuple[str, ...]], tuple[str, ed25519.Ed25519PublicKey]]
 ObjectLookup = Callable[[str, str], Mapping[str, Any] | None]
 """(object id, pinned digest) → the copy claimed to be that version (current copy, versions
 collection or bundle); None, or LookupError with a reason, when there is none. Its digest is
@@ -106,11 +110,13 @@ def verify_chain(
     every other failure is a link's verdict with its reason.
     """
     root_id = str(root.get("id", ""))
+    canonicalize = CanonicalJson()
     try:
-        root_digest = compute_digest_multibase(root)
+        root_digest = compute_digest_multibase(root, canonicalize)
     except SourceDigestError as exc:
         return ChainReport(root_id, (LinkReport(None, root_id, "", 0, Verdict.TAMPERED, str(exc)),))
-    root_node = _check_object(root, None, lookup_actor, policy)
+    resolve_key = _memoize_key_resolution(lookup_actor)
+    root_node = _check_object(root, None, resolve_key, policy, canonicalize)
     links = [LinkReport(None, root_id, root_digest, 0, root_node.verdict, root_node.reason, root_node.signer)]
     checked: dict[tuple[str, str], _Node] = {(root_id, root_digest): root_node}
     edges: list[tuple[str, str]] = []
@@ -127,7 +133,7 @@ def verify_chain(
         if node is None:
             if len(checked) >= max_nodes:
                 raise ChainError(f"the chain holds more than {max_nodes} objects")
-            node = checked[key] = _check_source(source, lookup_object, lookup_actor, policy)
+            node = checked[key] = _check_source(source, lookup_object, resolve_key, policy)
             if node.verdict.holds:
                 stack.append((source.object_id, iter(node.sources), depth + 1))
         links.append(_link(parent_id, source, depth + 1, node))
@@ -135,8 +141,28 @@ def verify_chain(
     return ChainReport(root_id, tuple(links))
 
 
+def _memoize_key_resolution(lookup_actor: ActorLookup) -> _KeyResolution:
+    """`resolve_author_key` remembered per (key, authors) for one verification: most authors sign
+    many objects of a chain, and decoding a key (and looking up its actor) once is enough."""
+    memo: dict[tuple[str, tuple[str, ...]], tuple[str, ed25519.Ed25519PublicKey] | ValueError | LookupError] = {}
+
+    def resolve(method: str, authors: tuple[str, ...]) -> tuple[str, ed25519.Ed25519PublicKey]:
+        key = (method, authors)
+        if key not in memo:
+            try:
+                memo[key] = resolve_author_key(method, authors, lookup_actor)
+            except (AuthorKeyMismatch, AuthorKeyUnavailable) as exc:
+                memo[key] = exc
+        found = memo[key]
+        if isinstance(found, (ValueError, LookupError)):
+            raise found
+        return found
+
+    return resolve
+
+
 def _check_source(
-    source: Source, lookup_object: ObjectLookup, lookup_actor: ActorLookup, policy: VerificationPolicy
+    source: Source, lookup_object: ObjectLookup, resolve_key: _KeyResolution, policy: VerificationPolicy
 ) -> _Node:
     """Find the pinned version of a source and check it (digest first, then its proof)."""
     try:
@@ -147,20 +173,23 @@ def _check_source(
         return _Node(Verdict.UNAVAILABLE, "no copy of the pinned version was found")
     if document.get("id") != source.object_id:
         return _Node(Verdict.TAMPERED, f"the copy found has id {str(document.get('id'))[:200]!r}")
+    # One memo per object: its digest and its proof's two hashes share most members' JCS bytes.
+    canonicalize = CanonicalJson()
     try:
-        if not digest_matches(document, source.digest):
-            actual = compute_digest_multibase(document)
+        if not digest_matches(document, source.digest, canonicalize):
+            actual = compute_digest_multibase(document, canonicalize)
             return _Node(Verdict.TAMPERED, f"digest mismatch: pinned {source.digest}, copy has {actual}")
     except SourceDigestError as exc:
         return _Node(Verdict.TAMPERED, str(exc))
-    return _check_object(document, source, lookup_actor, policy)
+    return _check_object(document, source, resolve_key, policy, canonicalize)
 
 
 def _check_object(
     document: Mapping[str, Any],
     pinned_by: Source | None,
-    lookup_actor: ActorLookup,
+    resolve_key: _KeyResolution,
     policy: VerificationPolicy,
+    canonicalize: CanonicalJson,
 ) -> _Node:
     """The object's own proof and sources; `pinned_by` is None for the root."""
     try:
@@ -179,17 +208,17 @@ def _check_object(
     method = _verification_method(document)
     if not method:
         try:  # malformed proof: let the proof checker name what is wrong with it
-            verify_proof(document, lambda _method: None, policy)
+            verify_proof(document, lambda _method: None, policy, canonicalize)
         except ProofError as exc:
             return _Node(Verdict.TAMPERED, f"proof does not verify: {exc.reason}", authors)
     try:
-        signer, key = resolve_author_key(method, authors, lookup_actor)
+        signer, key = resolve_key(method, authors)
     except AuthorKeyUnavailable as exc:
         return _Node(Verdict.UNAVAILABLE, f"author's key document unavailable: {exc}", authors)
     except AuthorKeyMismatch as exc:
         return _Node(Verdict.KEY_MISMATCH, str(exc), authors)
     try:
-        verify_proof(document, lambda wanted: key if wanted == method else None, policy)
+        verify_proof(document, lambda wanted: key if wanted == method else None, policy, canonicalize)
     except ProofError as exc:
         return _Node(Verdict.TAMPERED, f"proof does not verify: {exc.reason}", authors)
     return _Node(Verdict.VERIFIED, f"proof by {signer} holds", authors, signer, cited)

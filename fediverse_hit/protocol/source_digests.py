@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import rfc8785
@@ -23,10 +23,12 @@ class SourceDigestError(ValueError):
     """An object that cannot be hashed, or a `digestMultibase` that is not a sha2-256 multihash."""
 
 
-def compute_digest_multibase(document: Mapping[str, Any]) -> str:
+def compute_digest_multibase(
+    document: Mapping[str, Any], canonicalize: Callable[[Any], bytes] = rfc8785.dumps
+) -> str:
     """The `digestMultibase` of `document` exactly as given (proof and all)."""
     try:
-        canonical = rfc8785.dumps(dict(document))
+        canonical = canonicalize(document if isinstance(document, dict) else dict(document))
     except rfc8785.CanonicalizationError as exc:
         raise SourceDigestError(f"object cannot be canonicalized (RFC 8785): {exc}") from None
     return encode_base58btc(SHA2_256_MULTIHASH + hashlib.sha256(canonical).digest())
@@ -51,6 +53,8 @@ def check_digest_multibase(value: object) -> str:
     return value
 
 
-def digest_matches(document: Mapping[str, Any], digest: str) -> bool:
+def digest_matches(
+    document: Mapping[str, Any], digest: str, canonicalize: Callable[[Any], bytes] = rfc8785.dumps
+) -> bool:
     """Whether `document` hashes to `digest` (constant-time comparison of the strings)."""
-    return hmac.compare_digest(compute_digest_multibase(document), digest)
+    return hmac.compare_digest(compute_digest_multibase(document, canonicalize), digest)

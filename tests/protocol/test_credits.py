@@ -37,27 +37,35 @@ def dags(draw: st.DrawFn, max_nodes: int = 8) -> dict[str, CreditNode]:
     count = draw(st.integers(1, max_nodes))
     nodes = {}
     for index in range(count):
-        later = [f"n{j}" for j in range(index + 1, count)]
-        cited = draw(st.lists(st.sampled_from(later), unique=True, max_size=4)) if later else []
+        later = [f"n{j}" for j in range(index + 1, count)] + [f"gone{index}"]  # gone: not in the graph
+        cited = draw(st.lists(st.sampled_from(later), unique=True, max_size=4))
         weights = split_10000(draw, len(cited)) if cited else []
         authors = tuple(draw(st.lists(st.sampled_from(ACTORS), min_size=1, max_size=3)))
         nodes[f"n{index}"] = CreditNode(
             authors,
             draw(st.integers(0, 10000)),
-            tuple(CreditSource(node, weight, ("pinned",)) for node, weight in zip(cited, weights)),
+            tuple(CreditSource(node, weight, tuple(draw(st.lists(st.sampled_from(ACTORS), min_size=1, max_size=2))))
+                  for node, weight in zip(cited, weights)),
         )
     return nodes
 
 
 def oracle(nodes: dict[str, CreditNode], key: str = "n0", value: Fraction = Fraction(1)) -> dict[str, Fraction]:
     """Shares by walking every path separately (exponential, independent of the real algorithm)."""
+    if key not in nodes:  # an unavailable source: its pinned authors share what reaches it
+        return {}
     node = nodes[key]
     passed = value * Fraction(node.upstream_share, 10000) if node.sources else Fraction(0)
     shares: dict[str, Fraction] = {}
     for author in node.authors:
         shares[author] = shares.get(author, Fraction(0)) + (value - passed) / len(node.authors)
     for source in node.sources:
-        for actor, share in oracle(nodes, source.node, passed * Fraction(source.weight, 10000)).items():
+        part = passed * Fraction(source.weight, 10000)
+        if source.node in nodes:
+            reached = list(oracle(nodes, source.node, part).items())
+        else:
+            reached = [(author, part / len(source.authors)) for author in source.authors]
+        for actor, share in reached:
             shares[actor] = shares.get(actor, Fraction(0)) + share
     return shares
 
