@@ -134,8 +134,9 @@ def verify_chain(
             if len(checked) >= max_nodes:
                 raise ChainError(f"the chain holds more than {max_nodes} objects")
             node = checked[key] = _check_source(source, lookup_object, resolve_key, policy)
-            if node.verdict.holds:
-                stack.append((source.object_id, iter(node.sources), depth + 1))
+            # Only a verified or attested node carries its sources, so nothing below a broken
+            # link is followed.
+            stack.append((source.object_id, iter(node.sources), depth + 1))
         links.append(_link(parent_id, source, depth + 1, node))
     check_chain_shape(root_id, edges, max_depth)
     return ChainReport(root_id, tuple(links))

@@ -275,3 +275,26 @@ def test_source_with_malformed_sources_is_tampered() -> None:
     assert report.links[1].verdict is Verdict.TAMPERED
     assert report.links[1].reason == "not a valid contribution: source weights sum to 9999, not 10000"
     assert len(report.links) == 2
+
+
+def test_copy_with_another_id_is_tampered_even_when_its_digest_is_pinned() -> None:
+    """Hostile input: a remix pins carol's work's digest under bob's id, to credit bob for it."""
+    root = copy.deepcopy(CHAIN[0])
+    root["fhit:sources"][0]["digestMultibase"] = compute_digest_multibase(CHAIN[2])
+    root["fhit:sources"][0]["attributedTo"] = CAROL.id
+    copies = {(str(CHAIN[1]["id"]), compute_digest_multibase(CHAIN[2])): CHAIN[2]}
+    report = verify_chain(resign(root, ALICE), lambda i, d: copies.get((i, d)), World(AUTHORS, []).lookup_actor)
+    assert report.links[1].verdict is Verdict.TAMPERED
+    assert report.links[1].reason == f"the copy found has id {str(CHAIN[2]['id'])!r}"
+
+
+def test_actor_document_of_someone_else_does_not_vouch_for_the_author() -> None:
+    """Hostile input: asked for bob's actor, a lookup (or bundle) serves mallory's document listing
+    a key under bob's key id with bob as controller."""
+    forged = make_note(BOB, 5, "forged", signer=MALLORY, key_id=BOB.key_id)
+    actor = MALLORY.actor_document()
+    actor["assertionMethod"][0].update({"id": BOB.key_id, "controller": BOB.id})
+    world = World(AUTHORS, [forged])
+    world.actors[BOB.id] = actor
+    report = verify(forged, world)
+    assert report.links[0].verdict is Verdict.KEY_MISMATCH
