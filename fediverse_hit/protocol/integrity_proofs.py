@@ -29,6 +29,8 @@ DEFAULT_CLOCK_SKEW = timedelta(hours=1)  # the same window DESIGN.md §5 allows 
 MAX_PROOFS = 8  # each proof re-hashes the whole document; bound the work a hostile sender can cause
 
 JsonObject = dict[str, Any]
+Canonicalizer = Callable[[Any], bytes]
+"""RFC 8785 serialization; may raise rfc8785.CanonicalizationError (see protocol/canonical_json.py)."""
 KeyResolver = Callable[[str], PublicKey | None]
 """Maps a proof's `verificationMethod` to its public key; returns None or raises LookupError or
 ValueError when it cannot. Other exceptions (e.g. a network failure) propagate unchanged."""
@@ -134,14 +136,16 @@ def build_proof_config(
 
 
 def hash_proof_data(
-    unsecured_document: Mapping[str, Any], proof_config: Mapping[str, Any]
+    unsecured_document: Mapping[str, Any],
+    proof_config: Mapping[str, Any],
+    canonicalize: Canonicalizer = rfc8785.dumps,
 ) -> bytes:
     """The 64 bytes eddsa-jcs-2022 signs: SHA-256(JCS(proof config)) then SHA-256(JCS(document)).
 
     vc-di-eddsa §3.3.4 "Hashing": the proof configuration hash comes first.
     """
-    config_hash = hashlib.sha256(_canonicalize(proof_config, "proof options")).digest()
-    document_hash = hashlib.sha256(_canonicalize(unsecured_document, "document")).digest()
+    config_hash = hashlib.sha256(_canonicalize(proof_config, "proof options", canonicalize)).digest()
+    document_hash = hashlib.sha256(_canonicalize(unsecured_document, "document", canonicalize)).digest()
     return config_hash + document_hash
 
 
@@ -168,16 +172,18 @@ def verify_proof(
     document: Mapping[str, Any],
     resolve_key: KeyResolver,
     policy: VerificationPolicy = DEFAULT_POLICY,
+    canonicalize: Canonicalizer = rfc8785.dumps,
 ) -> VerifiedProof:
     """Verify the document's one proof (FEP-8b32: objects SHOULD NOT carry more than one).
 
     Raises `ProofError` with the reason. A list of several proofs is refused here: use
-    `verify_proofs` for a proof set.
+    `verify_proofs` for a proof set. `canonicalize` lets a caller that hashes the same document
+    again (a chain verifier) share one memoizing serializer.
     """
     proofs = document.get("proof")
     if isinstance(proofs, list) and len(proofs) > 1:
         raise ProofError(f"document carries {len(proofs)} proofs; verify them with verify_proofs")
-    (verified,) = verify_proofs(document, resolve_key, policy)
+    (verified,) = verify_proofs(document, resolve_key, policy, canonicalize)
     return verified
 
 
@@ -185,6 +191,7 @@ def verify_proofs(
     document: Mapping[str, Any],
     resolve_key: KeyResolver,
     policy: VerificationPolicy = DEFAULT_POLICY,
+    canonicalize: Canonicalizer = rfc8785.dumps,
 ) -> tuple[VerifiedProof, ...]:
     """Verify every proof of `document` (one object, or a list: a proof set); all must hold.
 
@@ -200,7 +207,7 @@ def verify_proofs(
     unsecured.pop("signature", None)
     now = policy.now or datetime.now(UTC)
     if isinstance(proofs, Mapping):
-        return (_verify_one(unsecured, proofs, resolve_key, policy, now),)
+        return (_verify_one(unsecured, proofs, resolve_key, policy, now, canonicalize),)
     if not isinstance(proofs, list) or not proofs:
         raise ProofError("proof must be an object or a non-empty list of objects")
     if len(proofs) > MAX_PROOFS:
@@ -208,7 +215,7 @@ def verify_proofs(
     results = []
     for index, proof in enumerate(proofs):
         try:
-            results.append(_verify_one(unsecured, proof, resolve_key, policy, now, index))
+            results.append(_verify_one(unsecured, proof, resolve_key, policy, now, canonicalize, index))
         except ProofError as exc:
             raise ProofError(exc.reason, index) from None
     return tuple(results)
@@ -220,6 +227,7 @@ def _verify_one(
     resolve_key: KeyResolver,
     policy: VerificationPolicy,
     now: datetime,
+    canonicalize: Canonicalizer,
     index: int | None = None,
 ) -> VerifiedProof:
     """vc-di-eddsa §3.3.2 "Verify Proof", with the Data Integrity §4.4 checks before it.
@@ -243,7 +251,7 @@ def _verify_one(
     signed_document = _restore_signed_context(unsecured, options, policy.allow_appended_contexts)
     public_key = _resolve_key(resolve_key, method)
     try:
-        public_key.verify(proof_bytes, hash_proof_data(signed_document, options))
+        public_key.verify(proof_bytes, hash_proof_data(signed_document, options, canonicalize))
     except InvalidSignature:
         reason = "signature does not match (document or proof altered, or wrong key)"
         raise ProofError(reason) from None
@@ -345,10 +353,10 @@ def _load_signing_key(private_key: ed25519.Ed25519PrivateKey | str) -> ed25519.E
     return key
 
 
-def _canonicalize(value: Mapping[str, Any], what: str) -> bytes:
+def _canonicalize(value: Mapping[str, Any], what: str, canonicalize: Canonicalizer) -> bytes:
     """RFC 8785 JCS bytes (UTF-8), as vc-di-eddsa §3.3.3/§3.3.5 require."""
     try:
-        return rfc8785.dumps(dict(value))
+        return canonicalize(value if isinstance(value, dict) else dict(value))
     except rfc8785.CanonicalizationError as exc:
         raise ProofError(f"{what} cannot be canonicalized (RFC 8785): {exc}") from None
 

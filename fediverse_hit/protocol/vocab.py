@@ -67,3 +67,21 @@ NOTE_TERMS: dict[str, object] = {
 
 # AS2, then data-integrity/v1 for `proof` (FEP-8b32), then our inline terms.
 NOTE_CONTEXT: list[object] = [AS_CONTEXT, DATA_INTEGRITY_V1, NOTE_TERMS]
+
+SECURITY_NAMESPACE = "https://w3id.org/security#"
+
+# Terms a remix adds (protocol/remix_sources.py). `fhit:sources` is an ordered list (the first
+# source is the primary one, the one `quote` points at), which JSON-LD keeps only under `@list`.
+# `digestMultibase` is defined as the VC 2.0 context defines it; none of the preloaded contexts
+# (AS2, security/v1, data-integrity/v1, multikey/v1) has it. Weights and the upstream share are
+# plain JSON integers, which JSON-LD already reads as xsd:integer.
+SOURCE_TERMS: dict[str, object] = {
+    "fhit:sources": {"@id": "fhit:sources", "@container": "@list"},
+    "digestMultibase": {
+        "@id": f"{SECURITY_NAMESPACE}digestMultibase",
+        "@type": f"{SECURITY_NAMESPACE}multibase",
+    },
+}
+
+# A remix: the Note context plus the source terms.
+REMIX_NOTE_CONTEXT: list[object] = [AS_CONTEXT, DATA_INTEGRITY_V1, {**NOTE_TERMS, **SOURCE_TERMS}]
