@@ -121,8 +121,7 @@ class _Shaper:
     def _start(self, token: Token) -> None:
         name = token.name
         if name in _DROPPED_WITH_CONTENT and name not in _IGNORED_IN_BODY:
-            foreign_and_closed = name in ("svg", "math") and token.self_closing
-            self.skipping += not (name in _DROPPED_VOID or foreign_and_closed)
+            self.skipping += not (name in _DROPPED_VOID or _closes_itself(token))
             return
         if name == "br":
             self.parts.append("<br>")
@@ -175,6 +174,11 @@ class _Shaper:
             self.parts.append("</strong></p>" if name in _HEADINGS else f"</{name}>")
 
 
+def _closes_itself(token: Token) -> bool:
+    """`<svg/>` and `<math/>` are empty: only foreign elements honour `/>` (`<script/>` still opens)."""
+    return token.self_closing and token.name in ("svg", "math")
+
+
 def _last_index(names: list[str], name: str) -> int:
     return len(names) - 1 - names[::-1].index(name)
 
@@ -190,7 +194,8 @@ def html_to_text(html: str) -> str:
     for token in iter_tokens(html):
         name = token.name
         if name in _DROPPED_WITH_CONTENT and name not in _DROPPED_VOID:
-            skipping = max(0, skipping + {"start": 1, "end": -1}[token.kind])
+            if not _closes_itself(token):
+                skipping = max(0, skipping + {"start": 1, "end": -1}[token.kind])
         elif skipping:
             continue
         elif token.kind == "text":
