@@ -30,6 +30,9 @@ TITLED_TYPES = frozenset({"Article", "Page", "Image", "Audio", "Video", "Event"}
 TAG_TYPES = frozenset({"Hashtag", "Mention", "Link"})
 KIND_KEY = "fhit:kind"
 
+_TITLE = re.compile(r"\s*<p><strong>(?P<title>.*?)</strong></p>", re.DOTALL)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?", re.IGNORECASE)
+
 # Caps on what one remote object may make us parse and store (docs/federation.md, "Limits").
 # Text is cut before any parsing; tags beyond a cap are dropped and the object is kept.
 # Mastodon caps none of these on remote posts but keeps 4 attachments; Pixelfed's Status model
@@ -40,9 +43,6 @@ MAX_SUMMARY_CHARS = 1_500
 MAX_TAG_ENTRIES = 1_000  # `tag` entries looked at
 MAX_TAGS = {"Hashtag": 60, "Mention": 100, "Link": 20}
 MAX_HASHTAG_CHARS = 100  # a longer hashtag is dropped, not cut (a cut one would be another tag)
-
-_TITLE = re.compile(r"\s*<p><strong>(?P<title>.*?)</strong></p>", re.DOTALL)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?", re.IGNORECASE)
 
 
 class ObjectShapeError(ValueError):
