@@ -70,8 +70,8 @@ def actor_server(public_pem: str) -> Iterator[str]:
 
 
 @contextmanager
-def instance(database_url: str, workdir: Path) -> Iterator[str]:
-    """A real instance (`serve --no-worker`) with user `alice`; yields its base URL."""
+def instance(database_url: str, workdir: Path, *, worker: bool = False) -> Iterator[str]:
+    """A real instance (`serve --no-worker`, or with its worker) with user `alice`; yields its base URL."""
     port = free_port()
     env = {**os.environ, "HIT_DOMAIN": f"127.0.0.1:{port}", "HIT_SCHEME": "http",
            "HIT_DATA_DIR": str(workdir / f"inbox-{port}"), "HIT_DATABASE_URL": database_url,
@@ -79,7 +79,8 @@ def instance(database_url: str, workdir: Path) -> Iterator[str]:
     subprocess.run([*CLI, "init"], env=env, check=True, capture_output=True)
     subprocess.run([*CLI, "user", "create", "alice", "--password", "benchmark-pass"], env=env,
                    check=True, capture_output=True)
-    process = subprocess.Popen([*CLI, "serve", "--no-worker", "--port", str(port)], env=env,
+    options = [] if worker else ["--no-worker"]
+    process = subprocess.Popen([*CLI, "serve", *options, "--port", str(port)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -9,6 +9,7 @@ owner/controller and live on the actor's host, so no server can claim another se
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ from fediverse_hit.protocol.vocab import AS_CONTEXT
 
 ACTOR_TYPES = ("Person", "Service", "Application", "Group", "Organization")  # Mastodon's set
 MAX_URL_LENGTH = 2048
+# Text a remote actor may make us keep; longer text is cut, further fields dropped (docs/federation.md).
+MAX_NAME_CHARS = 255
+MAX_SUMMARY_CHARS = 10_000
+MAX_PROFILE_FIELDS = 16
+MAX_FIELD_NAME_CHARS = 255
+MAX_FIELD_VALUE_CHARS = 2_047  # Mastodon's Account::Field::MAX_CHARACTERS_COMPAT
 _USERNAME = re.compile(r"[^\s@/#?:]{1,255}")
 
 
@@ -103,8 +110,8 @@ def parse_actor(document: Mapping[str, Any]) -> ParsedActor:
         outbox=optional_url(document.get("outbox")),
         followers=optional_url(document.get("followers")),
         following=optional_url(document.get("following")),
-        name=_text(document.get("name")),
-        summary=_text(document.get("summary")),
+        name=_text(document.get("name"))[:MAX_NAME_CHARS],
+        summary=_text(document.get("summary"))[:MAX_SUMMARY_CHARS],
         url=_same_host(_first_href(document.get("url")), actor_id),
         icon=_image(document.get("icon")),
         manually_approves_followers=document.get("manuallyApprovesFollowers") is True,
@@ -196,14 +203,15 @@ def _image(value: object) -> ParsedImage | None:
 
 
 def _profile_fields(value: object) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (item["name"], item["value"])
+    fields = (
+        (item["name"][:MAX_FIELD_NAME_CHARS], item["value"][:MAX_FIELD_VALUE_CHARS])
         for item in _as_list(value)
         if isinstance(item, Mapping)
         and item.get("type") == "PropertyValue"
         and isinstance(item.get("name"), str)
         and isinstance(item.get("value"), str)
     )
+    return tuple(itertools.islice(fields, MAX_PROFILE_FIELDS))
 
 
 def _keys(document: Mapping[str, Any], actor_id: str) -> tuple[ParsedKey, ...]:

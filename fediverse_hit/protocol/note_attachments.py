@@ -7,13 +7,16 @@ Durations are XML Schema `xsd:duration` values ("PT1M2.5S").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 ATTACHMENT_TYPES = frozenset({"Document", "Image", "Audio", "Video"})
-MAX_PARSED_ATTACHMENTS = 8  # what we keep from a remote object; we publish at most 4
+MAX_PARSED_ATTACHMENTS = 8  # what we keep from a remote object; we publish at most 4, as Mastodon
+MAX_ATTACHMENT_ENTRIES = 64  # `attachment` entries looked at
+MAX_DESCRIPTION_CHARS = 1_500  # alt text, as Mastodon's MediaAttachment::MAX_DESCRIPTION_LENGTH
 
 _DURATION = re.compile(
     r"P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?"
@@ -89,9 +92,9 @@ def attachment_to_ap(attachment: NoteAttachment) -> dict[str, Any]:
 
 def parse_attachments(value: object) -> tuple[NoteAttachment, ...]:
     """The usable attachments of a remote object (http(s) URLs only), at most MAX_PARSED_ATTACHMENTS."""
-    entries = value if isinstance(value, list) else [value]
+    entries = value[:MAX_ATTACHMENT_ENTRIES] if isinstance(value, list) else [value]
     parsed = (_parse_attachment(entry) for entry in entries if isinstance(entry, Mapping))
-    return tuple(attachment for attachment in parsed if attachment is not None)[:MAX_PARSED_ATTACHMENTS]
+    return tuple(itertools.islice((found for found in parsed if found is not None), MAX_PARSED_ATTACHMENTS))
 
 
 def _parse_attachment(entry: Mapping[str, Any]) -> NoteAttachment | None:
@@ -107,7 +110,7 @@ def _parse_attachment(entry: Mapping[str, Any]) -> NoteAttachment | None:
     return NoteAttachment(
         media_type=media_type,
         url=url,
-        description=_string(entry.get("name")) or _string(entry.get("summary")) or "",
+        description=(_string(entry.get("name")) or _string(entry.get("summary")) or "")[:MAX_DESCRIPTION_CHARS],
         blurhash=_string(entry.get("blurhash")),
         width=_positive_int(entry.get("width")),
         height=_positive_int(entry.get("height")),

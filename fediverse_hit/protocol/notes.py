@@ -33,6 +33,17 @@ KIND_KEY = "fhit:kind"
 _TITLE = re.compile(r"\s*<p><strong>(?P<title>.*?)</strong></p>", re.DOTALL)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?", re.IGNORECASE)
 
+# Caps on what one remote object may make us parse and store (docs/federation.md, "Limits").
+# Text is cut before any parsing; tags beyond a cap are dropped and the object is kept.
+# Mastodon caps none of these on remote posts but keeps 4 attachments; Pixelfed's Status model
+# allows 60 hashtags and 20 mentions on local ones. Ours are wider, for long creative work.
+MAX_CONTENT_CHARS = 100_000
+MAX_NAME_CHARS = 1_000
+MAX_SUMMARY_CHARS = 1_500
+MAX_TAG_ENTRIES = 1_000  # `tag` entries looked at
+MAX_TAGS = {"Hashtag": 60, "Mention": 100, "Link": 20}
+MAX_HASHTAG_CHARS = 100  # a longer hashtag is dropped, not cut (a cut one would be another tag)
+
 
 class ObjectShapeError(ValueError):
     """A post-like object that lacks what we need (id, author) or has it in the wrong shape."""
@@ -177,7 +188,7 @@ def parse_note(document: Mapping[str, Any]) -> ParsedNote:
         attributed_to=author,
         title=title,
         content_html=content_html,
-        summary=_text(document.get("summary")),
+        summary=_text(document.get("summary"), MAX_SUMMARY_CHARS),
         sensitive=document.get("sensitive") is True,
         language=language,
         published=parse_datetime(document.get("published")),
@@ -226,8 +237,8 @@ def _content(document: Mapping[str, Any]) -> tuple[str, str | None]:
                 break
     content = document.get("content")
     if isinstance(content, str) and content:
-        return content, language
-    return first_mapped or "", language
+        return content[:MAX_CONTENT_CHARS], language
+    return (first_mapped or "")[:MAX_CONTENT_CHARS], language
 
 
 def _title(document: Mapping[str, Any], kind: str, content_html: str) -> tuple[str | None, str]:
@@ -240,7 +251,7 @@ def _title(document: Mapping[str, Any], kind: str, content_html: str) -> tuple[s
         name = document.get("name")
         if not isinstance(name, str) and isinstance(document.get("nameMap"), Mapping):
             name = next(iter(document["nameMap"].values()), None)
-        return (html_to_text(name) or None if isinstance(name, str) else None), content_html
+        return (html_to_text(name[:MAX_NAME_CHARS]) or None if isinstance(name, str) else None), content_html
     return None, content_html
 
 
@@ -285,14 +296,20 @@ def _audience(value: object) -> tuple[str, ...]:
 
 
 def _tags(value: object) -> tuple[NoteTag, ...]:
-    entries = value if isinstance(value, list) else [value]
+    """Hashtag, Mention and Link tags with an http(s) `href`, at most MAX_TAGS of each kind."""
+    entries = value[:MAX_TAG_ENTRIES] if isinstance(value, list) else [value]
     tags = []
+    counts = dict.fromkeys(MAX_TAGS, 0)
     for entry in entries:
         if not isinstance(entry, Mapping) or entry.get("type") not in TAG_TYPES:
             continue
-        href, name = _http_iri(entry.get("href")), entry.get("name")
-        if href is not None:
-            tags.append(NoteTag(entry["type"], name if isinstance(name, str) else "", href))
+        kind, href, name = entry["type"], _http_iri(entry.get("href")), entry.get("name")
+        name = name if isinstance(name, str) else ""
+        if kind == "Hashtag" and len(name.lstrip("#")) > MAX_HASHTAG_CHARS:
+            continue
+        if href is not None and counts[kind] < MAX_TAGS[kind]:
+            counts[kind] += 1
+            tags.append(NoteTag(kind, name, href))
     return tuple(tags)
 
 
@@ -304,5 +321,5 @@ def _license(value: object) -> str | None:
     return known.iri if known else iri
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+def _text(value: object, limit: int) -> str | None:
+    return value[:limit] if isinstance(value, str) and value.strip() else None

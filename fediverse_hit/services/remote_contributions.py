@@ -19,6 +19,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from fediverse_hit.protocol.addressing import visibility_from
+from fediverse_hit.protocol.note_attachments import MAX_PARSED_ATTACHMENTS
 from fediverse_hit.protocol.notes import ParsedNote
 from fediverse_hit.store.contributions import (
     find_contribution_by_uri,
@@ -31,7 +32,6 @@ from fediverse_hit.store.contributions import (
 from fediverse_hit.store.models import Actor, Contribution, Follow, MediaAttachment
 from fediverse_hit.store.notifications import delete_notifications_about
 
-MAX_ATTACHMENTS = 16  # a bound on the rows one remote object can make
 MAX_IRI = 2048  # the length of the IRI columns
 
 
@@ -101,8 +101,8 @@ async def _store_parts(
     await set_mentions(contribution, mentioned_local)
     await set_hashtags(contribution, [tag.name for tag in parsed.tags if tag.kind == "Hashtag" and tag.name])
     await MediaAttachment.filter(contribution=contribution).delete()
-    for position, attachment in enumerate(parsed.attachments[:MAX_ATTACHMENTS]):
-        await MediaAttachment.create(
+    rows = [
+        MediaAttachment(
             contribution=contribution,
             position=position,
             kind=_media_kind(attachment.media_type),
@@ -114,6 +114,10 @@ async def _store_parts(
             duration_seconds=attachment.duration_seconds,
             blurhash=attachment.blurhash[:100] if attachment.blurhash else None,
         )
+        for position, attachment in enumerate(parsed.attachments[:MAX_PARSED_ATTACHMENTS])
+    ]
+    if rows:
+        await MediaAttachment.bulk_create(rows)
 
 
 def _media_kind(media_type: str | None) -> str:

@@ -46,22 +46,21 @@ async def store_version(contribution: Contribution, number: int, document_json: 
 
 
 async def set_mentions(contribution: Contribution, actors: Sequence[Actor]) -> None:
-    """Replace the contribution's mentions with `actors` (deduplicated)."""
+    """Replace the contribution's mentions with `actors` (deduplicated), in one insert."""
+    unique = {actor.id: actor for actor in actors}
     async with in_transaction():
         await Mention.filter(contribution=contribution).delete()
-        seen: set[int] = set()
-        for actor in actors:
-            if actor.id not in seen:
-                seen.add(actor.id)
-                await Mention.create(contribution=contribution, actor=actor)
+        if unique:
+            await Mention.bulk_create([Mention(contribution=contribution, actor=actor) for actor in unique.values()])
 
 
 async def set_hashtags(contribution: Contribution, names: Sequence[str]) -> None:
-    """Replace the contribution's hashtags with `names` (lower-cased, without `#`)."""
+    """Replace the contribution's hashtags with `names` (lower-cased, without `#`), in one insert."""
+    unique = dict.fromkeys(name.lower().lstrip("#")[:100] for name in names if name.strip("#"))
     async with in_transaction():
         await ContributionTag.filter(contribution=contribution).delete()
-        for name in dict.fromkeys(name.lower().lstrip("#") for name in names if name.strip("#")):
-            await ContributionTag.create(contribution=contribution, name=name[:100])
+        if unique:
+            await ContributionTag.bulk_create([ContributionTag(contribution=contribution, name=name) for name in unique])
 
 
 async def mentioned_actors(contribution: Contribution) -> list[Actor]:
