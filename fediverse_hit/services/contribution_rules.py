@@ -106,14 +106,12 @@ def license_choices() -> tuple[License, ...]:
 async def can_view(viewer: Actor | None, contribution: Contribution) -> bool:
     """Whether `viewer` (None: anonymous) may see `contribution`: the rule of `store.visibility`
     (deleted ones: nobody; across a block either way: nobody)."""
-    if contribution.deleted_at is not None:
-        return False
     return bool(await visible_ids(viewer, [contribution.id]))
 
 
 async def visible_among(viewer: Actor | None, contributions: Iterable[Contribution]) -> set[int]:
     """Ids of the `contributions` `viewer` may see, decided in one query for a whole page."""
-    return await visible_ids(viewer, [c.id for c in contributions if c.deleted_at is None])
+    return await visible_ids(viewer, [c.id for c in contributions])
 
 
 def is_open(contribution: Contribution) -> bool:
@@ -155,5 +153,5 @@ async def can_quote(actor: Actor, contribution: Contribution) -> bool:
 async def can_remix(actor: Actor, contribution: Contribution) -> bool:
     """A remix quotes its source and builds on it: the source must be quotable by `actor`
     and carry a known licence that permits derivatives (DESIGN §7, "Licences gate remixing")."""
-    licence = license_by_iri(contribution.license) if contribution.license else None
+    licence = license_by_iri(contribution.license)
     return licence is not None and licence.permits_remix and await can_quote(actor, contribution)

@@ -21,17 +21,16 @@ async def _author(contribution: Contribution) -> Actor:
 
 
 async def _replied_to(contribution: Contribution, author: Actor) -> Actor | None:
-    """The local author of the contribution replied to, when they are to be told of this reply:
-    the replier could see what they answered, and its author can see the reply."""
+    """The author of the contribution replied to, when they are to be told of this reply: the
+    replier could see what they answered, and its author can see the reply (`notify` then tells
+    only live local people)."""
     if contribution.in_reply_to_id is None:  # type: ignore[attr-defined]
         return None
     parent = await Contribution.get_or_none(id=contribution.in_reply_to_id).prefetch_related("author")  # type: ignore[attr-defined]
     if parent is None or not await can_reply(author, parent):
         return None
     parent_author: Actor = parent.author
-    if not parent_author.local or not await can_view(parent_author, contribution):
-        return None
-    return parent_author
+    return parent_author if await can_view(parent_author, contribution) else None
 
 
 async def contribution_published(contribution: Contribution) -> None:
