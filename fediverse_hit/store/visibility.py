@@ -39,8 +39,5 @@ def visible_to(viewer: Actor | None) -> Q:
 
 async def visible_ids(viewer: Actor | None, ids: Iterable[int]) -> set[int]:
     """Which of the contributions `ids` `viewer` may see, in one query."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return set()
-    rows = await Contribution.filter(visible_to(viewer), id__in=wanted).values_list("id", flat=True)
+    rows = await Contribution.filter(visible_to(viewer), id__in=list(dict.fromkeys(ids))).values_list("id", flat=True)
     return {int(row) for row in rows}  # type: ignore[call-overload]

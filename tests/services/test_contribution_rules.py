@@ -88,9 +88,11 @@ async def test_mentioned_people_see_what_mentions_them(visibility: Visibility) -
 
 
 async def test_a_mention_in_one_contribution_opens_no_other() -> None:
-    alice, bob = await person("alice"), await person("bob")
+    alice, bob, carol = await person("alice"), await person("bob"), await person("carol")
     await mention(await post(alice, Visibility.DIRECT), bob)
-    assert not await can_view(bob, await post(alice, Visibility.DIRECT))
+    to_carol = await post(alice, Visibility.DIRECT)
+    await mention(to_carol, carol)
+    assert not await can_view(bob, to_carol)
 
 
 async def test_people_the_author_blocks_see_nothing_of_theirs() -> None:
@@ -112,6 +114,7 @@ async def test_a_block_between_others_hides_nothing() -> None:
     public = await post(alice)
     await block(bob, carol)
     await block(carol, bob)
+    await block(carol, alice)
     assert await can_view(bob, public)
 
 

@@ -34,12 +34,14 @@ async def reply(author: Actor, parent: Contribution, visibility: Visibility = Vi
 
 
 async def test_the_author_replied_to_is_told_of_a_reply_once_not_also_of_a_mention() -> None:
-    alice, bob = await person("alice"), await person("bob", local=False)
+    alice, bob, carol = await person("alice"), await person("bob", local=False), await person("carol")
     answer = await reply(bob, await post(alice))
     await mention(answer, alice)
+    await mention(answer, carol)
     await contribution_published(answer)
     await contribution_published(answer)  # an edit, or the same Create twice
     assert await told(alice) == [(NotificationKind.REPLY, "bob")]
+    assert await told(carol) == [(NotificationKind.MENTION, "bob")]
 
 
 async def test_no_reply_notice_when_the_replied_to_author_may_not_see_the_reply() -> None:
