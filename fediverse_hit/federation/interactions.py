@@ -31,19 +31,20 @@ async def _send(activity: dict[str, Any], actor: Actor, inboxes: list[str], urls
         await enqueue_activity(await sign_document(activity, actor, urls), actor, inboxes)
 
 
-async def _check_visible(actor: Actor, contribution: Contribution) -> None:
-    """Gone once deleted; NotFound when `actor` may not see it (as its page: existence not revealed)."""
+def _check_live(contribution: Contribution) -> None:
     if contribution.deleted_at is not None:
         raise Gone("This contribution was deleted.")
-    if not await can_view(actor, contribution):
-        raise NotFound("No such contribution.")
+
+
+# What `actor` may not see answers NotFound, as its page does: its existence is not revealed.
+_HIDDEN = "No such contribution."
 
 
 async def like(actor: Actor, contribution: Contribution, urls: InstanceUrls) -> None:
     """`actor` likes `contribution`; its author is told (notification or Like activity)."""
-    await _check_visible(actor, contribution)
+    _check_live(contribution)
     if not await can_like(actor, contribution):
-        raise Forbidden("You cannot like this contribution.")
+        raise NotFound(_HIDDEN)
     record, created = await add_like(actor, contribution, urls.new_activity_id())
     if not created:
         return
@@ -79,7 +80,9 @@ async def _boost_audience(actor: Actor, contribution: Contribution) -> list[str]
 
 async def boost(actor: Actor, contribution: Contribution, urls: InstanceUrls) -> None:
     """Boost a public or unlisted contribution to `actor`'s followers."""
-    await _check_visible(actor, contribution)
+    _check_live(contribution)
+    if not await can_view(actor, contribution):
+        raise NotFound(_HIDDEN)
     if not await can_boost(actor, contribution):
         raise Forbidden("Only public and unlisted contributions can be boosted.")
     record, created = await add_boost(actor, contribution, urls.new_activity_id())
