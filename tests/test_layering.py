@@ -29,6 +29,9 @@ LAYERS = ("protocol", "store", "services", "federation", "web")
 ENTRY_MODULES = ("app", "cli", "__main__")
 PROTOCOL_FORBIDDEN = {"starlette", "tortoise", "pypika_tortoise", "jinja2", "asyncpg", "aiosqlite", "uvicorn"}
 BASE_MODULES = ("errors", "settings")
+# The typed vocabulary (enums of visibility, kinds, states; CONVENTIONS §17) is pure values that
+# rows hold, so the store may name them; the rest of protocol stays out of the store.
+STORE_MAY_IMPORT = frozenset({f"{PACKAGE}.protocol.vocabulary"})
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def rule_protocol_is_pure(module: str, target: str) -> str | None:
 def rule_store_knows_no_http(module: str, target: str) -> str | None:
     if group_of(module) != "store":
         return None
-    if _top(target) == PACKAGE and group_of(target) not in {"store", "base"}:
+    if _top(target) == PACKAGE and group_of(target) not in {"store", "base"} and target not in STORE_MAY_IMPORT:
         return "store imports only store (and fediverse_hit.errors/settings); it knows no AS2 and no protocol"
     if _top(target) in {"starlette", "httpx", "jinja2", "uvicorn"}:
         return "store knows no HTTP and no templates"

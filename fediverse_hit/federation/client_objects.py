@@ -14,9 +14,10 @@ from typing import Any
 from fediverse_hit.errors import ValidationFailed
 from fediverse_hit.protocol.addressing import is_public_collection, visibility_from
 from fediverse_hit.protocol.html_sanitizing import html_to_text
+from fediverse_hit.protocol.vocabulary import CLIENT_POST_TYPES, Visibility
 from fediverse_hit.services.contribution_rules import Draft
 
-CONTRIBUTION_TYPES = ("Note", "Article")
+CONTRIBUTION_TYPES = CLIENT_POST_TYPES
 _TEXT_SOURCES = ("text/markdown", "text/plain")
 
 
@@ -77,7 +78,7 @@ def draft_from_object(document: Mapping[str, Any], followers: str) -> Draft:
         sensitive=document.get("sensitive") is True,
         language=_language(document),
         license=license_iri if isinstance(license_iri, str) else "",
-        visibility=visibility_from(to, cc, followers) if to or cc else "public",
+        visibility=visibility_from(to, cc, followers) if to or cc else Visibility.PUBLIC,
         in_reply_to=in_reply_to if isinstance(in_reply_to, str) else None,
         media_ids=media_ids,
         media_descriptions=descriptions,

@@ -1,9 +1,10 @@
 """Publishing local contributions: create, edit, delete and pin, each signed and federated.
 
 Web pages and the client-to-server outbox call these; each runs the service change, keeps the
-signed version, tells local people who are mentioned or replied to, and queues the activity for
-every server that should see it (DESIGN §7): followers and mentioned people for public,
-unlisted and followers-only contributions, only the mentioned people for direct ones.
+signed version, tells local people (`services/side_effects.py`, as for inbound posts), and
+queues the activity for every server that should see it (DESIGN §7): followers and mentioned
+people for public, unlisted and followers-only contributions, only the mentioned people for
+direct ones.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.activities import build_collection_change
 from fediverse_hit.protocol.content_activities import build_create, build_delete_note, build_update
 from fediverse_hit.protocol.markup import extract_mention_handles
+from fediverse_hit.protocol.vocabulary import ActivityType, Visibility
 from fediverse_hit.services import contributions as service
-from fediverse_hit.services.contribution_rules import Draft, can_view
-from fediverse_hit.services.notifications import notify
+from fediverse_hit.services.contribution_rules import Draft, can_reply, is_open
+from fediverse_hit.services.side_effects import contribution_published
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.contributions import find_contribution_by_uri, mentioned_actors
 from fediverse_hit.store.follows import list_followers
@@ -61,7 +63,7 @@ async def _parent(author: Actor, draft: Draft) -> Contribution | None:
     if draft.in_reply_to is None:
         return None
     parent = await find_contribution_by_uri(draft.in_reply_to)
-    if parent is None or not await can_view(author, parent):
+    if parent is None or not await can_reply(author, parent):
         raise NotFound("The contribution you are replying to is not known here.")
     return parent
 
@@ -69,7 +71,7 @@ async def _parent(author: Actor, draft: Draft) -> Contribution | None:
 async def _audience(contribution: Contribution) -> tuple[list[Actor], list[Actor]]:
     """(everyone who should receive it, the mentioned people among them)."""
     mentioned = await mentioned_actors(contribution)
-    if contribution.visibility == "direct":
+    if contribution.visibility == Visibility.DIRECT:
         return mentioned, mentioned
     return [*await list_followers(contribution.author), *mentioned], mentioned
 
@@ -82,13 +84,6 @@ async def _deliver(activity: dict[str, Any], contribution: Contribution, urls: I
         await enqueue_activity(signed, contribution.author, inboxes)
 
 
-async def _notify_locals(contribution: Contribution, parent: Contribution | None) -> None:
-    for actor in await mentioned_actors(contribution):
-        if actor.local:
-            replied_to = parent is not None and parent.author_id == actor.id  # type: ignore[attr-defined]
-            await notify(actor, "reply" if replied_to else "mention", contribution.author, contribution)
-
-
 async def publish_contribution(author: Actor, draft: Draft, fetcher: Fetcher) -> Contribution:
     """Create a contribution and send `Create` to its audience."""
     urls = fetcher.urls
@@ -99,7 +94,7 @@ async def publish_contribution(author: Actor, draft: Draft, fetcher: Fetcher) ->
         author, draft, parent=parent, mentions=mentions, iris=urls, addressed=addressed
     )
     note = await publish_version(contribution, urls)
-    await _notify_locals(contribution, parent)
+    await contribution_published(contribution)
     await _deliver(build_create(urls.contribution_activity(str(contribution.local_id)), note), contribution, urls)
     return contribution
 
@@ -113,6 +108,7 @@ async def edit_contribution(author: Actor, contribution: Contribution, draft: Dr
         author, contribution, draft, mentions=mentions, iris=urls, addressed=addressed
     )
     note = await publish_version(contribution, urls)
+    await contribution_published(contribution)
     await _deliver(build_update(urls.new_activity_id(), note), contribution, urls)
     return contribution
 
@@ -132,10 +128,10 @@ async def set_pinned(author: Actor, contribution: Contribution, pinned: bool, ur
     """Pin or unpin, and tell followers' servers with Add/Remove on the featured collection."""
     was_pinned = contribution.pinned_at is not None
     await service.set_pinned(author, contribution, pinned)
-    if was_pinned == pinned or contribution.visibility not in ("public", "unlisted"):
+    if was_pinned == pinned or not is_open(contribution):
         return  # the featured collection lists only public and unlisted contributions
     change = build_collection_change(
-        "Add" if pinned else "Remove", urls.new_activity_id(), author.uri, contribution.uri,
+        ActivityType.ADD if pinned else ActivityType.REMOVE, urls.new_activity_id(), author.uri, contribution.uri,
         urls.user_collection(author.username, "featured"),
     )
     inboxes = inboxes_for(await list_followers(author))

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fediverse_hit.protocol.vocab import PUBLIC_COLLECTION
+from fediverse_hit.protocol.vocabulary import Visibility
 
-VISIBILITIES = ("public", "unlisted", "followers", "direct")
+VISIBILITIES = tuple(Visibility)
 
 # Mastodon's `public_collection?`: the compacted forms mean the same collection.
 _PUBLIC_FORMS = frozenset({PUBLIC_COLLECTION, "as:Public", "Public"})
@@ -26,23 +27,23 @@ def addressing_for(
 ) -> tuple[list[str], list[str]]:
     """(to, cc) of a post by an author whose followers collection is `followers`."""
     mentions = list(dict.fromkeys(mentioned))
-    if visibility == "public":
+    if visibility == Visibility.PUBLIC:
         return [PUBLIC_COLLECTION], [followers, *mentions]
-    if visibility == "unlisted":
+    if visibility == Visibility.UNLISTED:
         return [followers], [PUBLIC_COLLECTION, *mentions]
-    if visibility == "followers":
+    if visibility == Visibility.FOLLOWERS:
         return [followers], mentions
-    if visibility == "direct":
+    if visibility == Visibility.DIRECT:
         return mentions, []
     raise ValueError(f"unknown visibility: {visibility!r}")
 
 
-def visibility_from(to: Sequence[str], cc: Sequence[str], followers: str | None) -> str:
+def visibility_from(to: Sequence[str], cc: Sequence[str], followers: str | None) -> Visibility:
     """The visibility Mastodon gives a post addressed this way (its `limited` counts as direct)."""
     if any(is_public_collection(entry) for entry in to):
-        return "public"
+        return Visibility.PUBLIC
     if any(is_public_collection(entry) for entry in cc):
-        return "unlisted"
+        return Visibility.UNLISTED
     if followers is not None and followers in to:
-        return "followers"
-    return "direct"
+        return Visibility.FOLLOWERS
+    return Visibility.DIRECT

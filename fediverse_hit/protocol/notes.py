@@ -20,14 +20,20 @@ from fediverse_hit.protocol.licenses import license_by_iri
 from fediverse_hit.protocol.markup import title_html
 from fediverse_hit.protocol.note_attachments import NoteAttachment, attachment_to_ap, parse_attachments
 from fediverse_hit.protocol.vocab import NOTE_CONTEXT, PUBLIC_COLLECTION
+from fediverse_hit.protocol.vocabulary import (
+    MEDIA_KINDS,
+    OPEN_VISIBILITIES,
+    POST_TYPES,
+    TITLED_TYPES,
+    ContributionKind,
+    TagType,
+)
 
 __all__ = ["NoteAttachment", "NoteFields", "NoteTag", "ObjectShapeError", "ParsedNote", "build_note", "parse_note"]
 
-KINDS = ("text", "image", "audio", "video", "mixed")
+KINDS = tuple(ContributionKind)
 MAX_ATTACHMENTS = 4  # Mastodon shows four
-POST_TYPES = frozenset({"Note", "Article", "Page", "Question", "Image", "Audio", "Video", "Event"})
-TITLED_TYPES = frozenset({"Article", "Page", "Image", "Audio", "Video", "Event"})
-TAG_TYPES = frozenset({"Hashtag", "Mention", "Link"})
+TAG_TYPES = frozenset(TagType)
 KIND_KEY = "fhit:kind"
 
 _TITLE = re.compile(r"\s*<p><strong>(?P<title>.*?)</strong></p>", re.DOTALL)
@@ -134,7 +140,7 @@ def build_note(fields: NoteFields) -> dict[str, Any]:
 def _quote_approval(fields: NoteFields) -> list[str]:
     # Mastodon's NoteSerializer#interaction_policy: the public may quote public and unlisted
     # posts; otherwise only the author is listed, which GoToSocial's doc defines as "nobody else".
-    if visibility_from(fields.to, fields.cc, None) in ("public", "unlisted"):
+    if visibility_from(fields.to, fields.cc, None) in OPEN_VISIBILITIES:
         return [PUBLIC_COLLECTION]
     return [fields.attributed_to]
 
@@ -208,11 +214,11 @@ def parse_note(document: Mapping[str, Any]) -> ParsedNote:
 def derive_kind(attachments: Sequence[NoteAttachment]) -> str:
     """text without media; image, audio or video when every attachment is that; mixed otherwise."""
     if not attachments:
-        return "text"
+        return ContributionKind.TEXT
     kinds = {attachment.media_type.split("/", 1)[0] for attachment in attachments}
-    if len(kinds) == 1 and (only := kinds.pop()) in ("image", "audio", "video"):
-        return only
-    return "mixed"
+    if len(kinds) == 1 and (only := kinds.pop()) in MEDIA_KINDS:
+        return ContributionKind(only)
+    return ContributionKind.MIXED
 
 
 def parse_datetime(value: object) -> datetime | None:

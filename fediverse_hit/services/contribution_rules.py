@@ -1,4 +1,5 @@
-"""What a contribution may be: kinds, lengths, licences, visibility and who may see it.
+"""What a contribution may be (kinds, lengths, licences, visibility), and who may see, like,
+boost, reply to, quote or remix it: each rule decided here once, for local and inbound events alike.
 
 Limits follow Mastodon where it has one (500-character content warnings, 4 attachments, 5 pins);
 the body limit is larger because records here are creative texts, not status updates.
@@ -7,17 +8,17 @@ the body limit is larger because records here are creative texts, not status upd
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tortoise.expressions import Q
-
 from fediverse_hit.errors import ValidationFailed
-from fediverse_hit.protocol.addressing import VISIBILITIES
 from fediverse_hit.protocol.licenses import DEFAULT_LICENSE_CODE, LICENSES, License, license_by_code, license_by_iri
+from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES, ContributionKind, Visibility
 from fediverse_hit.store.instance_settings import read_setting, write_setting
-from fediverse_hit.store.models import Actor, Block, Contribution, Follow, Mention
+from fediverse_hit.store.models import Actor, Contribution
+from fediverse_hit.store.visibility import visible_ids
 
-KINDS = ("text", "image", "audio", "video", "mixed")
+KINDS = tuple(ContributionKind)
 MAX_TITLE = 200
 MAX_BODY = 20_000
 MAX_SUMMARY = 500
@@ -38,7 +39,7 @@ class Draft:
     sensitive: bool = False
     language: str = ""
     license: str = ""  # deed IRI; empty: the instance default
-    visibility: str = "public"
+    visibility: str = Visibility.PUBLIC
     in_reply_to: str | None = None
     media_ids: tuple[int, ...] = ()
     media_descriptions: dict[int, str] = field(default_factory=dict)
@@ -57,8 +58,8 @@ def check_draft(draft: Draft) -> None:
         raise ValidationFailed(f"The content warning is too long: at most {MAX_SUMMARY} characters.")
     if draft.kind and draft.kind not in KINDS:
         raise ValidationFailed(f"Kind must be one of {', '.join(KINDS)}.")
-    if draft.visibility not in VISIBILITIES:
-        raise ValidationFailed(f"Visibility must be one of {', '.join(VISIBILITIES)}.")
+    if draft.visibility not in tuple(Visibility):
+        raise ValidationFailed(f"Visibility must be one of {', '.join(Visibility)}.")
     if draft.language and not _LANGUAGE.match(draft.language):
         raise ValidationFailed("Language must be a language tag such as `en` or `pt-BR`.")
     if len(draft.media_ids) > MAX_ATTACHMENTS:
@@ -72,12 +73,12 @@ def kind_for(requested: str, media_kinds: list[str]) -> str:
     for several kinds); an explicit image/audio/video/mixed choice must fit the files."""
     distinct = sorted(set(media_kinds))
     if not distinct:
-        if requested and requested != "text":
+        if requested and requested != ContributionKind.TEXT:
             raise ValidationFailed(f"A contribution of kind {requested} needs a file.")
-        return "text"
-    if len(distinct) > 1 or requested == "mixed":
-        return "mixed"
-    if requested not in ("", "text", distinct[0]):
+        return ContributionKind.TEXT
+    if len(distinct) > 1 or requested == ContributionKind.MIXED:
+        return ContributionKind.MIXED
+    if requested not in ("", ContributionKind.TEXT, distinct[0]):
         article = "an" if requested[0] in "aeiou" else "a"
         raise ValidationFailed(f"A contribution of kind {requested} needs {article} {requested} file.")
     return distinct[0]
@@ -103,22 +104,54 @@ def license_choices() -> tuple[License, ...]:
 
 
 async def can_view(viewer: Actor | None, contribution: Contribution) -> bool:
-    """Whether `viewer` (None: anonymous) may see `contribution` (deleted ones: nobody; people
-    the author blocks, or who block the author, see none of the author's contributions)."""
-    if contribution.deleted_at is not None:
+    """Whether `viewer` (None: anonymous) may see `contribution`: the rule of `store.visibility`
+    (deleted ones: nobody; across a block either way: nobody)."""
+    return bool(await visible_ids(viewer, [contribution.id]))
+
+
+async def visible_among(viewer: Actor | None, contributions: Iterable[Contribution]) -> set[int]:
+    """Ids of the `contributions` `viewer` may see, decided in one query for a whole page."""
+    return await visible_ids(viewer, [c.id for c in contributions])
+
+
+def is_open(contribution: Contribution) -> bool:
+    """Public or unlisted: anyone may see, boost and quote it."""
+    return contribution.visibility in OPEN_VISIBILITIES
+
+
+def can_pin(actor: Actor, contribution: Contribution) -> bool:
+    """Authors feature their own live local contributions, except direct ones (Mastodon's rule)."""
+    mine = actor.id == contribution.author_id  # type: ignore[attr-defined]
+    live = contribution.local and contribution.deleted_at is None
+    return mine and live and contribution.visibility != Visibility.DIRECT
+
+
+async def can_like(actor: Actor, contribution: Contribution) -> bool:
+    """Anyone who may see a contribution may like it (Mastodon's `StatusPolicy#favourite?`)."""
+    return await can_view(actor, contribution)
+
+
+async def can_boost(actor: Actor, contribution: Contribution) -> bool:
+    """Only public and unlisted contributions are boosted, by people who may see them: a boost
+    would show followers-only and direct ones to people they were not addressed to."""
+    return is_open(contribution) and await can_view(actor, contribution)
+
+
+async def can_reply(actor: Actor, contribution: Contribution) -> bool:
+    """Anyone who may see a contribution may reply to it."""
+    return await can_view(actor, contribution)
+
+
+async def can_quote(actor: Actor, contribution: Contribution) -> bool:
+    """Public and unlisted contributions may be quoted by whoever sees them, others only by their
+    author (the `interactionPolicy.canQuote` our Notes publish, as Mastodon 4.5's)."""
+    if not await can_view(actor, contribution):
         return False
-    if viewer is None:
-        return contribution.visibility in ("public", "unlisted")
-    if viewer.id == contribution.author_id:  # type: ignore[attr-defined]
-        return True
-    if await Block.filter(
-        Q(blocker=viewer, blocked_id=contribution.author_id) | Q(blocker_id=contribution.author_id, blocked=viewer)  # type: ignore[attr-defined]
-    ).exists():
-        return False
-    if contribution.visibility in ("public", "unlisted"):
-        return True
-    if await Mention.filter(contribution=contribution, actor=viewer).exists():
-        return True
-    return contribution.visibility == "followers" and await Follow.filter(
-        follower=viewer, followed_id=contribution.author_id, state="accepted"  # type: ignore[attr-defined]
-    ).exists()
+    return is_open(contribution) or actor.id == contribution.author_id  # type: ignore[attr-defined]
+
+
+async def can_remix(actor: Actor, contribution: Contribution) -> bool:
+    """A remix quotes its source and builds on it: the source must be quotable by `actor`
+    and carry a known licence that permits derivatives (DESIGN §7, "Licences gate remixing")."""
+    licence = license_by_iri(contribution.license)
+    return licence is not None and licence.permits_remix and await can_quote(actor, contribution)

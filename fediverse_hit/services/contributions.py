@@ -18,6 +18,7 @@ from fediverse_hit.protocol.markup import RenderedMarkup, render_markdown
 from fediverse_hit.services.contribution_rules import (
     MAX_PINS,
     Draft,
+    can_pin,
     check_draft,
     default_license,
     kind_for,
@@ -167,7 +168,7 @@ async def set_pinned(author: Actor, contribution: Contribution, pinned: bool) ->
     """Pin (feature) or unpin one of `author`'s contributions; direct ones cannot be pinned."""
     _ensure_author(author, contribution)
     if pinned and contribution.pinned_at is None:
-        if contribution.visibility == "direct":
+        if not can_pin(author, contribution):
             raise ValidationFailed("Direct contributions cannot be pinned.")
         if await Contribution.filter(author=author, pinned_at__isnull=False, deleted_at=None).count() >= MAX_PINS:
             raise ValidationFailed(f"At most {MAX_PINS} contributions can be pinned.")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 
 from fediverse_hit.errors import Forbidden, NotFound
+from fediverse_hit.protocol.vocabulary import FollowState, NotificationKind
 from fediverse_hit.services.notifications import notify
 from fediverse_hit.store.follows import (
     delete_follow,
@@ -30,7 +31,7 @@ class FollowOutcome:
 
     @property
     def accepted(self) -> bool:
-        return self.follow.state == "accepted"
+        return self.follow.state == FollowState.ACCEPTED
 
 
 async def request_follow(follower: Actor, followed: Actor, activity_uri: str) -> FollowOutcome:
@@ -57,21 +58,21 @@ async def request_follow(follower: Actor, followed: Actor, activity_uri: str) ->
             follower=follower,
             followed=followed,
             activity_uri=activity_uri,
-            state="accepted" if auto_accept else "pending",
+            state=FollowState.ACCEPTED if auto_accept else FollowState.PENDING,
             accepted_at=datetime.now(UTC) if auto_accept else None,
         )
     except IntegrityError:  # the same Follow arrived twice at once
         concurrent = await find_follow(follower, followed)
         assert concurrent is not None
         return FollowOutcome(concurrent, created=False)
-    await notify(followed, "follow" if auto_accept else "follow_request", follower)  # no-op unless local
+    await notify(followed, NotificationKind.FOLLOW if auto_accept else NotificationKind.FOLLOW_REQUEST, follower)  # no-op unless local
     return FollowOutcome(follow, created=True)
 
 
 async def accept_follow(follow: Follow) -> Follow:
     """Mark a pending follow accepted (idempotent)."""
-    if follow.state != "accepted":
-        follow.state = "accepted"
+    if follow.state != FollowState.ACCEPTED:
+        follow.state = FollowState.ACCEPTED
         follow.accepted_at = datetime.now(UTC)
         await follow.save(update_fields=["state", "accepted_at"])
     return follow

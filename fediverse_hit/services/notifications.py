@@ -2,17 +2,19 @@
 
 Only live local accounts are notified, never about themselves, and never by someone either side
 blocks (Mastodon's NotifyService filters blocked senders too). Notifying twice is a no-op.
+Who is told of what is decided in `side_effects.py`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from fediverse_hit.protocol.vocabulary import NotificationKind
 from fediverse_hit.store import notifications as store
 from fediverse_hit.store.follows import is_blocked_either_way
 from fediverse_hit.store.models import Actor, Contribution, Notification
 
-KINDS = frozenset({"follow", "follow_request", "reply", "mention", "like", "boost"})
+KINDS = frozenset(NotificationKind)
 MAX_PAGE = 80  # Mastodon's notifications API caps `limit` at 80
 
 

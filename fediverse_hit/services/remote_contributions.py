@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from fediverse_hit.protocol.addressing import visibility_from
 from fediverse_hit.protocol.note_attachments import MAX_PARSED_ATTACHMENTS
 from fediverse_hit.protocol.notes import ParsedNote
+from fediverse_hit.protocol.vocabulary import FollowState, Visibility
 from fediverse_hit.store.contributions import (
     find_contribution_by_uri,
     link_waiting_replies,
@@ -167,7 +168,7 @@ async def mark_remote_deleted(uri: str, author: Actor) -> Contribution | None:
     if existing is None:
         try:
             return await Contribution.create(
-                uri=uri, author=author, local=False, visibility="direct", published_at=now, deleted_at=now
+                uri=uri, author=author, local=False, visibility=Visibility.DIRECT, published_at=now, deleted_at=now
             )
         except IntegrityError:  # its Create is being stored right now: mark that one
             existing = await find_contribution_by_uri(uri)
@@ -190,4 +191,4 @@ async def find_remote_contribution(uri: str) -> Contribution | None:
 async def followed_here(actor: Actor) -> bool:
     """Whether a local person follows `actor` (accepted follows only, as Mastodon's
     `followed_by_local_accounts?`)."""
-    return await Follow.filter(followed=actor, state="accepted", follower__local=True).exists()
+    return await Follow.filter(followed=actor, state=FollowState.ACCEPTED, follower__local=True).exists()

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
+from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES
 from fediverse_hit.store.models import (
     Actor,
     Contribution,
@@ -81,14 +82,14 @@ async def mark_deleted(contribution: Contribution, when: datetime) -> None:
 async def count_public_by(author: Actor) -> int:
     """Public and unlisted live contributions of `author` (the outbox size)."""
     return await Contribution.filter(
-        author=author, deleted_at=None, visibility__in=("public", "unlisted")
+        author=author, deleted_at=None, visibility__in=list(OPEN_VISIBILITIES)
     ).count()
 
 
 async def list_public_by(author: Actor, offset: int, limit: int) -> list[Contribution]:
     """Public and unlisted live contributions of `author`, newest first (outbox pages)."""
     return (
-        await Contribution.filter(author=author, deleted_at=None, visibility__in=("public", "unlisted"))
+        await Contribution.filter(author=author, deleted_at=None, visibility__in=list(OPEN_VISIBILITIES))
         .order_by("-published_at", "-id")
         .offset(offset)
         .limit(limit)
@@ -99,14 +100,14 @@ async def list_pinned(author: Actor, *, public_only: bool) -> list[Contribution]
     """`author`'s pinned live contributions, most recently pinned first."""
     query = Contribution.filter(author=author, deleted_at=None, pinned_at__isnull=False)
     if public_only:
-        query = query.filter(visibility__in=("public", "unlisted"))
+        query = query.filter(visibility__in=list(OPEN_VISIBILITIES))
     return await query.order_by("-pinned_at").prefetch_related("author")
 
 
 async def count_replies(contribution: Contribution) -> int:
     """Live public or unlisted replies (what the `replies` collection lists)."""
     return await Contribution.filter(
-        in_reply_to=contribution, deleted_at=None, visibility__in=("public", "unlisted")
+        in_reply_to=contribution, deleted_at=None, visibility__in=list(OPEN_VISIBILITIES)
     ).count()
 
 
@@ -114,7 +115,7 @@ async def list_reply_uris(contribution: Contribution, offset: int, limit: int) -
     """IRIs of live public or unlisted replies, oldest first (a thread reads top-down)."""
     rows = (
         await Contribution.filter(
-            in_reply_to=contribution, deleted_at=None, visibility__in=("public", "unlisted")
+            in_reply_to=contribution, deleted_at=None, visibility__in=list(OPEN_VISIBILITIES)
         )
         .order_by("published_at", "id")
         .offset(offset)

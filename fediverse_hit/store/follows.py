@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tortoise.expressions import Q
 
+from fediverse_hit.protocol.vocabulary import FollowState
 from fediverse_hit.store.models import Actor, Block, Follow
 
 
@@ -33,17 +34,17 @@ async def is_blocked_either_way(first: Actor, second: Actor) -> bool:
 
 
 async def count_followers(actor: Actor) -> int:
-    return await Follow.filter(followed=actor, state="accepted").count()
+    return await Follow.filter(followed=actor, state=FollowState.ACCEPTED).count()
 
 
 async def count_following(actor: Actor) -> int:
-    return await Follow.filter(follower=actor, state="accepted").count()
+    return await Follow.filter(follower=actor, state=FollowState.ACCEPTED).count()
 
 
 async def list_follower_uris(actor: Actor, offset: int, limit: int) -> list[str]:
     """Accepted followers' IRIs, newest first."""
     rows = (
-        await Follow.filter(followed=actor, state="accepted")
+        await Follow.filter(followed=actor, state=FollowState.ACCEPTED)
         .order_by("-id")
         .offset(offset)
         .limit(limit)
@@ -55,7 +56,7 @@ async def list_follower_uris(actor: Actor, offset: int, limit: int) -> list[str]
 async def list_following_uris(actor: Actor, offset: int, limit: int) -> list[str]:
     """IRIs of accounts `actor` follows (accepted), newest first."""
     rows = (
-        await Follow.filter(follower=actor, state="accepted")
+        await Follow.filter(follower=actor, state=FollowState.ACCEPTED)
         .order_by("-id")
         .offset(offset)
         .limit(limit)
@@ -66,12 +67,12 @@ async def list_following_uris(actor: Actor, offset: int, limit: int) -> list[str
 
 async def list_pending_requests(actor: Actor) -> list[Follow]:
     """Follow requests waiting for `actor`'s approval, oldest first."""
-    return await Follow.filter(followed=actor, state="pending").order_by("id").prefetch_related("follower")
+    return await Follow.filter(followed=actor, state=FollowState.PENDING).order_by("id").prefetch_related("follower")
 
 
 async def list_followers(actor: Actor) -> list[Actor]:
     """Every accepted follower (for fan-out)."""
-    return [f.follower for f in await Follow.filter(followed=actor, state="accepted").prefetch_related("follower")]
+    return [f.follower for f in await Follow.filter(followed=actor, state=FollowState.ACCEPTED).prefetch_related("follower")]
 
 
 async def list_followed(actor: Actor) -> list[Actor]:

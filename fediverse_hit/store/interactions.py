@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 from tortoise.models import Model
 
+from fediverse_hit.protocol.vocabulary import Visibility
 from fediverse_hit.store.models import Actor, Boost, Contribution, Like
 
 
@@ -68,7 +69,7 @@ async def _remove_by_activity(model: type[Model], actor: Actor, activity_uri: st
 
 
 async def add_boost(
-    actor: Actor, contribution: Contribution, activity_uri: str, visibility: str = "public"
+    actor: Actor, contribution: Contribution, activity_uri: str, visibility: str = Visibility.PUBLIC
 ) -> tuple[Boost, bool]:
     """Record that `actor` boosts `contribution`; returns the boost and whether it is new."""
     boost, created = await _add(Boost, actor, contribution, activity_uri, {"visibility": visibility})

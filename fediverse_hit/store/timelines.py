@@ -1,10 +1,9 @@
 """Named queries for timelines: home, local, federated, hashtag, profile and reply threads.
 
-Every query applies the same visibility rule as `services.contributions.can_view`: public and
-unlisted contributions are visible to all; followers-only ones to the author's accepted
-followers; direct ones to the people they mention; everything to its author. Paging is by a
-cursor `<microseconds since the epoch>-<row id>`: entries strictly older than it, and at the
-same instant those with a smaller id, so posts made in the same second are never skipped.
+Every query applies the visibility rule of `store.visibility` (the one `can_view` decides by),
+to the contributions listed and to the boosted ones alike. Paging is by a cursor
+`<microseconds since the epoch>-<row id>`: entries strictly older than it, and at the same
+instant those with a smaller id, so posts made in the same second are never skipped.
 """
 
 from __future__ import annotations
@@ -16,9 +15,9 @@ from datetime import UTC, datetime
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from fediverse_hit.store.models import Actor, Block, Boost, Contribution, ContributionTag, Follow, Mention
-
-OPEN_VISIBILITIES = ("public", "unlisted")
+from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES, ContributionKind, Visibility
+from fediverse_hit.store.models import Actor, Boost, Contribution, ContributionTag
+from fediverse_hit.store.visibility import followed_ids, visible_to
 
 
 @dataclass(frozen=True)
@@ -59,27 +58,8 @@ def _older_than(before: Cursor, time_field: str) -> Q:
     return Q(**earlier) | Q(**same_instant)  # type: ignore[arg-type]  # Tortoise types Q's kwargs loosely
 
 
-def _followed_ids(viewer: Actor) -> Subquery:
-    return Subquery(Follow.filter(follower_id=viewer.id, state="accepted").values("followed_id"))
-
-
-def visible_to(viewer: Actor | None) -> Q:
-    """The visibility rule as a filter on contributions."""
-    if viewer is None:
-        return Q(visibility__in=OPEN_VISIBILITIES)
-    return (
-        Q(visibility__in=OPEN_VISIBILITIES)
-        | Q(author_id=viewer.id)
-        | Q(visibility="followers", author_id__in=_followed_ids(viewer))
-        | Q(id__in=Subquery(Mention.filter(actor_id=viewer.id).values("contribution_id")))
-    )
-
-
 def _live(viewer: Actor | None, before: Cursor | None) -> QuerySet[Contribution]:
-    query = Contribution.filter(deleted_at=None).filter(visible_to(viewer))
-    if viewer is not None:
-        query = query.exclude(author_id__in=Subquery(Block.filter(blocker_id=viewer.id).values("blocked_id")))
-        query = query.exclude(author_id__in=Subquery(Block.filter(blocked_id=viewer.id).values("blocker_id")))
+    query = Contribution.filter(visible_to(viewer))
     if before is not None:
         query = query.filter(_older_than(before, "published_at"))
     return query
@@ -92,14 +72,14 @@ async def _entries(query: QuerySet[Contribution], limit: int) -> list[TimelineEn
 
 async def home_timeline(viewer: Actor, *, before: Cursor | None = None, limit: int = 20) -> list[TimelineEntry]:
     """What `viewer` follows (and their own posts), with boosts by followed people, newest first."""
-    followed = _followed_ids(viewer)
+    followed = followed_ids(viewer)
     posts = await _entries(
         _live(viewer, before).filter(Q(author_id__in=followed) | Q(author_id=viewer.id)), limit
     )
     boosts_query = Boost.filter(
-        actor_id__in=_followed_ids(viewer),
-        contribution__deleted_at=None,
-        contribution__visibility__in=OPEN_VISIBILITIES,
+        actor_id__in=followed_ids(viewer),
+        contribution_id__in=Subquery(Contribution.filter(visible_to(viewer)).values("id")),
+        contribution__visibility__in=list(OPEN_VISIBILITIES),
     )
     if before is not None:
         boosts_query = boosts_query.filter(_older_than(before, "created_at"))
@@ -120,7 +100,7 @@ async def home_timeline(viewer: Actor, *, before: Cursor | None = None, limit: i
 async def local_timeline(viewer: Actor | None, *, before: Cursor | None = None, limit: int = 20) -> list[TimelineEntry]:
     """Public top-level contributions made on this instance."""
     return await _entries(
-        _live(viewer, before).filter(local=True, visibility="public", in_reply_to_uri=None), limit
+        _live(viewer, before).filter(local=True, visibility=Visibility.PUBLIC, in_reply_to_uri=None), limit
     )
 
 
@@ -128,7 +108,7 @@ async def federated_timeline(
     viewer: Actor | None, *, before: Cursor | None = None, limit: int = 20
 ) -> list[TimelineEntry]:
     """Public top-level contributions from here and every server we hear from."""
-    return await _entries(_live(viewer, before).filter(visibility="public", in_reply_to_uri=None), limit)
+    return await _entries(_live(viewer, before).filter(visibility=Visibility.PUBLIC, in_reply_to_uri=None), limit)
 
 
 async def tag_timeline(
@@ -136,7 +116,7 @@ async def tag_timeline(
 ) -> list[TimelineEntry]:
     """Public contributions carrying hashtag `name`."""
     tagged = Subquery(ContributionTag.filter(name=name.lower()).values("contribution_id"))
-    return await _entries(_live(viewer, before).filter(visibility="public", id__in=tagged), limit)
+    return await _entries(_live(viewer, before).filter(visibility=Visibility.PUBLIC, id__in=tagged), limit)
 
 
 async def profile_timeline(
@@ -161,7 +141,7 @@ async def media_of(author: Actor, viewer: Actor | None, limit: int = 24) -> list
     return (
         await _live(viewer, None)
         .filter(author_id=author.id)
-        .exclude(kind="text")
+        .exclude(kind=ContributionKind.TEXT)
         .order_by("-published_at")
         .limit(limit)
         .prefetch_related("author")

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError, PayloadTooLarge
 from fediverse_hit.federation import publishing
+from fediverse_hit.protocol.vocabulary import Visibility
 from fediverse_hit.services.contribution_rules import (
     KINDS,
     MAX_ATTACHMENTS,
@@ -65,7 +66,7 @@ def draft_of(values: dict[str, Any], media_ids: list[int], descriptions: dict[in
         sensitive=values["sensitive"],
         language=values["language"].strip(),
         license=values["license"],
-        visibility=values["visibility"] or "public",
+        visibility=values["visibility"] or Visibility.PUBLIC,
         in_reply_to=values["in_reply_to"] or None,
         media_ids=tuple(media_ids),
         media_descriptions=descriptions,
@@ -117,7 +118,7 @@ async def composer_form(request: Request) -> Response:
     values.update(sensitive=False, alts=[""] * MAX_ATTACHMENTS, kept_ids=[], descriptions={})
     values["in_reply_to"] = request.query_params.get("in_reply_to", "")
     values["license"] = (await default_license()).iri
-    values["visibility"] = "public"
+    values["visibility"] = Visibility.PUBLIC
     return await render_composer(request, account, values, {})
 
 

@@ -1,8 +1,10 @@
 """Contributions as plain dicts for the templates, built for a whole page in one batch.
 
 Attachments, counts, the viewer's likes and boosts and the contributions replied to are each
-fetched once per page for every card on it (no query per card). Only `content_html`, sanitized
-when it was stored, is marked safe; every other value is escaped by the templates.
+fetched once per page for every card on it (no query per card). A contribution replied to is
+named only when the viewer may see it (`can_view`'s rule); otherwise the card says "an earlier
+contribution". Only `content_html`, sanitized when it was stored, is marked safe; every other
+value is escaped by the templates.
 """
 
 from __future__ import annotations
@@ -16,19 +18,26 @@ from markupsafe import Markup
 
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.licenses import license_by_iri
+from fediverse_hit.protocol.vocabulary import ContributionKind, Visibility
+from fediverse_hit.services.contribution_rules import can_pin, is_open, visible_among
 from fediverse_hit.store.interactions import Counts, boosted_by, interaction_counts, liked_by
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Actor, Contribution, MediaAttachment
 from fediverse_hit.store.timelines import Cursor, TimelineEntry
 
-VISIBILITY_LABELS = {
-    "public": "Public",
-    "unlisted": "Unlisted",
-    "followers": "Followers only",
-    "direct": "Mentioned people only",
+VISIBILITY_LABELS: dict[str, str] = {
+    Visibility.PUBLIC: "Public",
+    Visibility.UNLISTED: "Unlisted",
+    Visibility.FOLLOWERS: "Followers only",
+    Visibility.DIRECT: "Mentioned people only",
 }
-KIND_LABELS = {"text": "Text", "image": "Image", "audio": "Audio", "video": "Video", "mixed": "Mixed media"}
-BOOSTABLE = ("public", "unlisted")  # Mastodon refuses to boost followers-only and direct posts
+KIND_LABELS: dict[str, str] = {
+    ContributionKind.TEXT: "Text",
+    ContributionKind.IMAGE: "Image",
+    ContributionKind.AUDIO: "Audio",
+    ContributionKind.VIDEO: "Video",
+    ContributionKind.MIXED: "Mixed media",
+}
 
 
 @dataclass(frozen=True)
@@ -98,14 +107,16 @@ async def _ensure_authors(contributions: Sequence[Contribution]) -> None:
 
 
 async def load_batch(contributions: Sequence[Contribution], viewer: Actor | None) -> PageBatch:
-    """Attachments, counts, the viewer's likes/boosts and replied-to contributions, in one go."""
+    """Attachments, counts, the viewer's likes/boosts and the replied-to contributions the
+    viewer may see, in one go."""
     ids = [c.id for c in contributions]
     await _ensure_authors(contributions)
     parent_uris = {c.in_reply_to_uri for c in contributions if c.in_reply_to_uri}
     parents: dict[str, Contribution] = {}
     if parent_uris:
         rows = await Contribution.filter(uri__in=list(parent_uris), deleted_at=None).prefetch_related("author")
-        parents = {row.uri: row for row in rows}
+        visible = await visible_among(viewer, rows)
+        parents = {row.uri: row for row in rows if row.id in visible}
     return PageBatch(
         attachments=await attachments_of(ids),
         counts=await interaction_counts(ids),
@@ -138,7 +149,7 @@ def _reply_to(contribution: Contribution, batch: PageBatch) -> dict[str, str] | 
     if not contribution.in_reply_to_uri:
         return None
     parent = batch.parents.get(contribution.in_reply_to_uri)
-    if parent is None:
+    if parent is None:  # unknown here, deleted, or not visible to the viewer: nothing of it is shown
         return {"href": safe_href(contribution.in_reply_to_uri), "label": "an earlier contribution"}
     return {"href": page_url(parent), "label": f"{label_of(parent)} ({actor_handle(author_of(parent))})"}
 
@@ -193,9 +204,10 @@ def card_dict(
         "reply_to": _reply_to(contribution, batch),
         "visibility": contribution.visibility,
         "visibility_label": VISIBILITY_LABELS.get(contribution.visibility, contribution.visibility),
-        "can_boost": contribution.visibility in BOOSTABLE,
+        # A card is shown only to viewers who may see it, so `can_boost` reduces to the visibility.
+        "can_boost": is_open(contribution),
         "can_edit": mine and contribution.local,
-        "can_pin": mine and contribution.local and contribution.visibility != "direct",
+        "can_pin": viewer is not None and can_pin(viewer, contribution),
         "boosted_by": actor_link(boosted_by_actor, urls) if boosted_by_actor else None,
         "cursor": cursor,
     }

@@ -2,8 +2,8 @@
 kept versions, its replies/likes/shares collections, and the outbox and featured collections.
 
 Signed Notes are served from the stored text byte for byte, so proofs and pinned digests hold.
-Only public and unlisted contributions are served as AS2; others answer 404 (they reach their
-audience by delivery).
+Only what an anonymous visitor may see (`can_view(None, …)`: public and unlisted) is served as
+AS2; others answer 404 (they reach their audience by delivery).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from fediverse_hit.federation.contribution_documents import current_version_text
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.content_activities import build_create, build_tombstone
 from fediverse_hit.protocol.vocab import AS_CONTEXT
+from fediverse_hit.services.contribution_rules import can_view
 from fediverse_hit.store.contributions import (
     count_public_by,
     count_replies,
@@ -38,7 +39,6 @@ from fediverse_hit.store.models import Actor, Contribution
 from fediverse_hit.web import contribution_pages
 from fediverse_hit.web.negotiation import activity_response, stored_activity_response, wants_activity_json
 
-OPEN = ("public", "unlisted")
 CONTRIBUTION_COLLECTIONS = ("replies", "likes", "shares")
 
 
@@ -63,7 +63,7 @@ async def contribution(request: Request) -> Response:
         return await contribution_pages.render_contribution(request, found)
     if found.deleted_at is not None:
         return _gone(found)
-    if found.visibility not in OPEN:
+    if not await can_view(None, found):
         raise NotFound("No such contribution.")
     return stored_activity_response(await current_version_text(found, request.app.state.urls))
 
@@ -73,7 +73,7 @@ async def contribution_activity(request: Request) -> Response:
     found = await _contribution(request)
     if found.deleted_at is not None:
         return _gone(found)
-    if found.visibility not in OPEN:
+    if not await can_view(None, found):
         raise NotFound("No such activity.")
     urls: InstanceUrls = request.app.state.urls
     note = await publish_version(found, urls)
@@ -86,7 +86,7 @@ async def contribution_version(request: Request) -> Response:
     if found.deleted_at is not None:
         return _gone(found)
     version = await find_version(found, int(request.path_params["number"]))
-    if version is None or found.visibility not in OPEN:
+    if version is None or not await can_view(None, found):
         raise NotFound("No such version.")
     return stored_activity_response(version.document_json)
 
@@ -97,7 +97,7 @@ async def contribution_collection(request: Request) -> Response:
     name = request.url.path.rsplit("/", 1)[-1]
     if found.deleted_at is not None:
         raise Gone("This contribution was deleted.")
-    if found.visibility not in OPEN:
+    if not await can_view(None, found):
         raise NotFound("No such collection.")
     urls: InstanceUrls = request.app.state.urls
     collection_id = urls.contribution_collection(str(found.local_id), name)

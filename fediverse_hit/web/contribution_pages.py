@@ -18,7 +18,7 @@ from fediverse_hit.services.contribution_rules import can_view
 from fediverse_hit.store.contributions import find_local_contribution
 from fediverse_hit.store.models import Account, Actor, Contribution
 from fediverse_hit.store.timelines import replies_to
-from fediverse_hit.web.contribution_cards import build_cards
+from fediverse_hit.web.contribution_cards import VISIBILITY_LABELS, build_cards
 from fediverse_hit.web.contribution_meta import page_meta
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.security_headers import PAGE_POLICY
@@ -84,6 +84,7 @@ async def _render_work(
         "meta": page_meta(card, embed_url, request.app.state.settings.domain),
         "back": request.url.path,
         "notice": _notice(request),
+        "visibilities": VISIBILITY_LABELS,
         **extra,
     }
     return await render(request, "contribution.html", context, status_code=status_code)

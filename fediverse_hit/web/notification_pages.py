@@ -10,6 +10,8 @@ from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import BadRequest
 from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.vocabulary import NotificationKind
+from fediverse_hit.services.contribution_rules import visible_among
 from fediverse_hit.services.notifications import list_notifications, mark_all_read
 from fediverse_hit.store.models import Actor, Contribution, Notification
 from fediverse_hit.web.contribution_cards import actor_link, label_of, page_url
@@ -17,21 +19,22 @@ from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import read_form, require_account
 
 PAGE_SIZE = 40
-WORDING = {
-    "follow": "followed you",
-    "follow_request": "asked to follow you",
-    "reply": "replied to you",
-    "mention": "mentioned you",
-    "like": "liked your contribution",
-    "boost": "boosted your contribution",
+WORDING: dict[str, str] = {
+    NotificationKind.FOLLOW: "followed you",
+    NotificationKind.FOLLOW_REQUEST: "asked to follow you",
+    NotificationKind.REPLY: "replied to you",
+    NotificationKind.MENTION: "mentioned you",
+    NotificationKind.LIKE: "liked your contribution",
+    NotificationKind.BOOST: "boosted your contribution",
 }
 
 
-def notification_dict(notification: Notification, urls: InstanceUrls) -> dict[str, Any]:
-    """One notification as the template shows it (the contribution only while it is live)."""
+def notification_dict(notification: Notification, urls: InstanceUrls, visible: set[int]) -> dict[str, Any]:
+    """One notification as the template shows it: the contribution only while the recipient may
+    see it (`visible`: ids decided by `can_view`'s rule; deleted ones are never in it)."""
     contribution, sender = notification.contribution, notification.from_actor
     assert isinstance(sender, Actor) and (contribution is None or isinstance(contribution, Contribution))
-    live = contribution if contribution is not None and contribution.deleted_at is None else None
+    live = contribution if contribution is not None and contribution.id in visible else None
     return {
         "id": notification.id,
         "kind": notification.kind,
@@ -58,7 +61,8 @@ async def notifications_page(request: Request) -> Response:
     contributions = [row.contribution for row in rows if isinstance(row.contribution, Contribution)]
     if contributions:
         await Contribution.fetch_for_list(contributions, "author")
-    items = [notification_dict(row, request.app.state.urls) for row in rows]
+    visible = await visible_among(me, contributions)
+    items = [notification_dict(row, request.app.state.urls, visible) for row in rows]
     context = {
         "items": items,
         "any_unread": any(item["unread"] for item in items),

@@ -17,10 +17,14 @@ from fediverse_hit.federation import interactions
 from fediverse_hit.federation.client_objects import CONTRIBUTION_TYPES, draft_from_object
 from fediverse_hit.federation.publishing import delete_contribution, edit_contribution, publish_contribution
 from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.vocabulary import ActivityType
 from fediverse_hit.store.contributions import find_contribution_by_uri
 from fediverse_hit.store.models import Actor, Boost, Contribution, Like
 
-HANDLED_TYPES = ("Create", *CONTRIBUTION_TYPES, "Update", "Delete", "Like", "Announce")
+HANDLED_TYPES = (
+    ActivityType.CREATE, *CONTRIBUTION_TYPES, ActivityType.UPDATE, ActivityType.DELETE, ActivityType.LIKE,
+    ActivityType.ANNOUNCE,
+)
 
 
 def _object_id(value: Any) -> str:
@@ -54,7 +58,7 @@ async def handle_contribution_activity(actor: Actor, document: dict[str, Any], r
     fetcher = request.app.state.fetcher
     followers = urls.user_collection(actor.username, "followers")
     kind = document.get("type")
-    if kind == "Create":
+    if kind == ActivityType.CREATE:
         wrapped = document.get("object")
         document = wrapped if isinstance(wrapped, dict) else {}
         kind = document.get("type")
@@ -63,19 +67,19 @@ async def handle_contribution_activity(actor: Actor, document: dict[str, Any], r
     if kind in CONTRIBUTION_TYPES:
         contribution = await publish_contribution(actor, draft_from_object(document, followers), fetcher)
         return _created(contribution.uri)
-    if kind == "Update":
+    if kind == ActivityType.UPDATE:
         changed = document.get("object")
         if not isinstance(changed, dict):
             raise BadRequest("Update needs the changed object, with its id.")
         contribution = await _own(actor, changed)
         await edit_contribution(actor, contribution, draft_from_object(changed, followers), fetcher)
         return _created(contribution.uri)
-    if kind == "Delete":
+    if kind == ActivityType.DELETE:
         contribution = await _own(actor, document.get("object"))
         await delete_contribution(actor, contribution, urls)
         return _created(contribution.uri)
     contribution = await _contribution(document.get("object"))
-    if kind == "Like":
+    if kind == ActivityType.LIKE:
         await interactions.like(actor, contribution, urls)
         return _created((await Like.get(actor=actor, contribution=contribution)).activity_uri)
     await interactions.boost(actor, contribution, urls)

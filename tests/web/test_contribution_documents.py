@@ -14,6 +14,7 @@ from PIL import Image
 from starlette.applications import Starlette
 
 from fediverse_hit.federation.publishing import delete_contribution, edit_contribution, set_pinned
+from fediverse_hit.federation.relationships import follow_account
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.integrity_proofs import verify_proof
 from fediverse_hit.protocol.keys import multibase_to_public_key
@@ -188,21 +189,22 @@ async def test_pinned_contribution_is_in_the_featured_collection(
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "status", "message"),
     [
-        ({"type": "Question"}, "This outbox accepts"),
-        ({"license": "https://example.org/all-rights-reserved"}, "Creative Commons"),
-        ({"attachment": [{"id": str(n)} for n in range(5)]}, "At most 4"),
-        ({"attachment": [{"url": "https://elsewhere.example/x.png"}]}, "uploaded file"),
-        ({"name": "", "content": ""}, "needs a title"),
-        ({"inReplyTo": "https://elsewhere.example/notes/1"}, "not known here"),
+        ({"type": "Question"}, 422, "This outbox accepts"),
+        ({"license": "https://example.org/all-rights-reserved"}, 422, "Creative Commons"),
+        ({"attachment": [{"id": str(n)} for n in range(5)]}, 422, "At most 4"),
+        ({"attachment": [{"url": "https://elsewhere.example/x.png"}]}, 422, "uploaded file"),
+        ({"name": "", "content": ""}, 422, "needs a title"),
+        # The contribution replied to is a resource that is not here, as on its page.
+        ({"inReplyTo": "https://elsewhere.example/notes/1"}, 404, "not known here"),
     ],
 )
 async def test_bad_client_objects_are_refused_with_a_reason(
-    client: httpx.AsyncClient, ada_token: str, fields: dict[str, Any], message: str
+    client: httpx.AsyncClient, ada_token: str, fields: dict[str, Any], status: int, message: str
 ) -> None:
     response = await post_note(client, ada_token, **fields)
-    assert response.status_code in (400, 404, 422)
+    assert response.status_code == status
     assert message in json.dumps(response.json())
 
 
@@ -269,3 +271,39 @@ async def test_someone_the_author_blocks_cannot_see_even_public_contributions(
     await Block.create(blocker_id=ada.actor_id, blocked=mallory)  # type: ignore[attr-defined]
     assert not await can_view(mallory, contribution)
     assert await can_view(None, contribution)  # logged out, the public page stays public
+
+
+async def _bea_posts(client: httpx.AsyncClient, urls: InstanceUrls, **fields: Any) -> str:
+    """A Note Bea posts through her outbox; returns its IRI."""
+    bea = await create_account("bea", "correct horse battery", urls)
+    note = {"type": "Note", "name": "Bea's sketch", "content": "<p>Lines.</p>", **fields}
+    headers = {"Authorization": f"Bearer {await create_token(bea, 'tests')}", **AS2}
+    created = await client.post("/users/bea/outbox", json=note, headers=headers)
+    assert created.status_code == 201
+    return str(created.headers["location"])
+
+
+async def _react(client: httpx.AsyncClient, token: str, kind: str, target: str) -> httpx.Response:
+    return await client.post(
+        "/users/ada/outbox", json={"type": kind, "object": target}, headers={"Authorization": f"Bearer {token}", **AS2}
+    )
+
+
+@pytest.mark.parametrize("kind", ["Like", "Announce"])
+async def test_clients_cannot_like_or_boost_what_their_owner_may_not_see(
+    client: httpx.AsyncClient, ada_token: str, urls: InstanceUrls, kind: str
+) -> None:
+    # Hostile: Ada names the IRI of a followers-only Note of someone she does not follow.
+    hidden = await _bea_posts(client, urls, to=[urls.user_collection("bea", "followers")])
+    response = await _react(client, ada_token, kind, hidden)
+    assert response.status_code == 404  # as the Note itself: its existence is not revealed
+
+
+async def test_followers_like_but_cannot_boost_followers_only_notes_through_the_outbox(
+    client: httpx.AsyncClient, ada: Account, ada_token: str, urls: InstanceUrls
+) -> None:
+    followers_only = await _bea_posts(client, urls, to=[urls.user_collection("bea", "followers")])
+    await follow_account(await Actor.get(username="ada"), await Actor.get(username="bea"), urls)
+    assert (await _react(client, ada_token, "Like", followers_only)).status_code == 201
+    refused = await _react(client, ada_token, "Announce", followers_only)
+    assert refused.status_code == 403 and "Only public and unlisted" in refused.text

@@ -101,3 +101,16 @@ async def test_hostile_display_name_is_escaped(
     await submit(bob_client, path, f"{path}/like")
     page = (await client.get("/notifications", headers=HTML)).text
     assert "&lt;img src=x onerror=" in page and "<img src=x" not in page
+
+
+@pytest.mark.parametrize(("undo", "wording"), [("unlike", "liked your contribution"), ("unboost", "boosted your contribution")])
+async def test_a_like_or_boost_taken_back_here_takes_its_notification_too(
+    client: httpx.AsyncClient, alice: Account, bob_client: httpx.AsyncClient, undo: str, wording: str
+) -> None:
+    # As an inbound Undo does (one rule for local and remote reactions): no stale "liked" left.
+    path = await alices_work(client)
+    done = undo.removeprefix("un")
+    assert (await submit(bob_client, path, f"{path}/{done}")).status_code == 303
+    assert wording in (await client.get("/notifications", headers=HTML)).text
+    assert (await submit(bob_client, path, f"{path}/{undo}")).status_code == 303
+    assert wording not in (await client.get("/notifications", headers=HTML)).text

@@ -15,18 +15,19 @@ from fediverse_hit.federation.handlers.follow_answers import handle_accept, hand
 from fediverse_hit.federation.handlers.like import handle_like
 from fediverse_hit.federation.handlers.note_changes import handle_delete, handle_update
 from fediverse_hit.federation.handlers.undo import handle_undo
+from fediverse_hit.protocol.vocabulary import ActivityType
 
 HANDLERS: dict[str, Handler] = {
-    "Follow": handle_follow,
-    "Accept": handle_accept,
-    "Reject": handle_reject,
-    "Undo": handle_undo,
-    "Update": handle_update,
-    "Delete": handle_delete,
-    "Block": handle_block,
-    "Create": handle_create,
-    "Like": handle_like,
-    "Announce": handle_announce,
+    ActivityType.FOLLOW: handle_follow,
+    ActivityType.ACCEPT: handle_accept,
+    ActivityType.REJECT: handle_reject,
+    ActivityType.UNDO: handle_undo,
+    ActivityType.UPDATE: handle_update,
+    ActivityType.DELETE: handle_delete,
+    ActivityType.BLOCK: handle_block,
+    ActivityType.CREATE: handle_create,
+    ActivityType.LIKE: handle_like,
+    ActivityType.ANNOUNCE: handle_announce,
 }
 
 __all__ = ["HANDLERS", "Handler", "HandlerContext"]

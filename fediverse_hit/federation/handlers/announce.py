@@ -3,8 +3,9 @@ so that it shows in the booster's followers' home timelines here.
 
 Follows Mastodon's app/lib/activitypub/activity/announce.rb: a boost is kept only when a local
 person follows the booster or the post is ours (`related_to_local_activity?`), only public or
-unlisted posts may be boosted by others (`announceable?`), and the boosted object is fetched from
-its own server unless it is embedded by its own author's server.
+unlisted posts may be boosted (`contribution_rules.can_boost`, the rule local boosts follow too),
+and the boosted object is fetched from its own server unless it is embedded by its own author's
+server.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from fediverse_hit.federation.handlers.create import embedded, fetch_object, rec
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.protocol.addressing import visibility_from
-from fediverse_hit.services.notifications import notify
+from fediverse_hit.services.contribution_rules import can_boost
 from fediverse_hit.services.remote_contributions import find_remote_contribution, followed_here
+from fediverse_hit.services.side_effects import contribution_boosted
 from fediverse_hit.store.interactions import add_boost
-from fediverse_hit.store.models import Actor, Contribution
+from fediverse_hit.store.models import Contribution
 
 
 def _audience(document: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -40,12 +42,11 @@ async def handle_announce(activity: ParsedActivity, document: dict[str, Any], ct
         return
     if contribution is None and not ctx.urls.is_local(uri):  # ours unknown: nothing to fetch
         contribution = await _boosted_object(activity, uri, ctx)
-    if contribution is None or not _announceable(contribution, booster):
+    if contribution is None or not await can_boost(booster, contribution):
         return
     visibility = visibility_from(_audience(document, "to"), _audience(document, "cc"), booster.followers_url or None)
     await add_boost(booster, contribution, activity.id, visibility)
-    if contribution.local:
-        await notify(contribution.author, "boost", booster, contribution)
+    await contribution_boosted(booster, contribution)
 
 
 async def _boosted_object(activity: ParsedActivity, uri: str, ctx: HandlerContext) -> Contribution | None:
@@ -55,8 +56,3 @@ async def _boosted_object(activity: ParsedActivity, uri: str, ctx: HandlerContex
     else:
         remote = await fetch_object(uri, ctx)
     return await receive_note(remote, ctx, creator=None, only_if_concerned=False)
-
-
-def _announceable(contribution: Contribution, booster: Actor) -> bool:
-    own = contribution.author_id == booster.id  # type: ignore[attr-defined]
-    return own or contribution.visibility in ("public", "unlisted")

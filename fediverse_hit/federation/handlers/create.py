@@ -1,4 +1,4 @@
-"""Inbound Create of a contribution (Note, Article, Page, Image, Audio, Video, Question).
+"""Inbound Create of a contribution (any of `vocabulary.POST_TYPES`: Note, Article, Page, ...).
 
 As in Mastodon (app/lib/activitypub/activity/create.rb, `related_to_local_activity?`), a post is
 kept only when it concerns someone here: a local person follows its author, it replies to one of
@@ -21,17 +21,16 @@ from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.protocol.media_types import FETCH_ACCEPT, is_activity_media_type
 from fediverse_hit.protocol.notes import ObjectShapeError, ParsedNote, parse_note
-from fediverse_hit.services.contribution_rules import can_view
-from fediverse_hit.services.notifications import notify
+from fediverse_hit.protocol.vocabulary import POST_TYPES, TagType
 from fediverse_hit.services.remote_contributions import (
     find_remote_contribution,
     followed_here,
     store_remote_note,
 )
+from fediverse_hit.services.side_effects import contribution_published
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.models import Actor, Contribution
 
-NOTE_TYPES = frozenset({"Note", "Article", "Page", "Image", "Audio", "Video", "Question"})
 MAX_ADDRESSEES = 100  # IRIs looked at for local people: tags, `to` and `cc` together
 
 
@@ -59,7 +58,7 @@ async def fetch_object(iri: str, ctx: HandlerContext) -> RemoteObject:
 
 def parse_contribution(document: dict[str, Any]) -> ParsedNote | None:
     """The object as a contribution, or None when it is not one or is malformed."""
-    if document.get("type") not in NOTE_TYPES:
+    if document.get("type") not in POST_TYPES:
         return None
     try:
         return parse_note(document)
@@ -81,8 +80,9 @@ async def handle_create(activity: ParsedActivity, document: dict[str, Any], ctx:
 async def receive_note(
     remote: RemoteObject, ctx: HandlerContext, *, creator: str | None, only_if_concerned: bool
 ) -> Contribution | None:
-    """Check, store and notify. `creator` is the actor that must be its author (None: whoever
-    `attributedTo` names, on the object's own host — an Announce brings others' posts)."""
+    """Check, store and tell local people (`side_effects`). `creator` is the actor that must be
+    its author (None: whoever `attributedTo` names, on the object's own host — an Announce
+    brings others' posts)."""
     parsed = parse_contribution(remote.document)
     if parsed is None or (creator is not None and parsed.attributed_to != creator):
         return None
@@ -97,7 +97,7 @@ async def receive_note(
         parsed, remote.raw_json, author, mentioned_local=mentioned, in_reply_to=in_reply_to
     )
     if contribution is not None:
-        await notify_new_contribution(contribution, author, in_reply_to, mentioned)
+        await contribution_published(contribution)
     return contribution
 
 
@@ -108,7 +108,7 @@ async def _author(uri: str, ctx: HandlerContext) -> Actor:
 
 async def mentioned_local_people(parsed: ParsedNote, ctx: HandlerContext) -> list[Actor]:
     """Live local people the object mentions (Mention tags) or addresses (`to`, `cc`)."""
-    iris = [tag.href for tag in parsed.tags if tag.kind == "Mention" and tag.href]
+    iris = [tag.href for tag in parsed.tags if tag.kind == TagType.MENTION and tag.href]
     iris += [*parsed.to, *parsed.cc]
     people: list[Actor] = []
     for iri in list(dict.fromkeys(iris))[:MAX_ADDRESSEES]:
@@ -126,15 +126,3 @@ async def _concerns_us(author: Actor, in_reply_to: Contribution | None, mentione
         if parent_author.local or await followed_here(parent_author):
             return True
     return await followed_here(author)
-
-
-async def notify_new_contribution(
-    contribution: Contribution, author: Actor, in_reply_to: Contribution | None, mentioned: Sequence[Actor]
-) -> None:
-    """A reply tells the author of what it answers; a mention tells who it names (once each)."""
-    replied_to: Actor | None = in_reply_to.author if in_reply_to is not None else None
-    if replied_to is not None and replied_to.local and await can_view(replied_to, contribution):
-        await notify(replied_to, "reply", author, contribution)
-    for person in mentioned:
-        if replied_to is None or person.id != replied_to.id:
-            await notify(person, "mention", author, contribution)

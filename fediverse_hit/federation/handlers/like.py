@@ -10,9 +10,9 @@ from typing import Any
 
 from fediverse_hit.federation.handlers.context import HandlerContext
 from fediverse_hit.protocol.activities import ParsedActivity
-from fediverse_hit.services.contribution_rules import can_view
-from fediverse_hit.services.notifications import notify
+from fediverse_hit.services.contribution_rules import can_like
 from fediverse_hit.services.remote_contributions import find_remote_contribution
+from fediverse_hit.services.side_effects import contribution_liked
 from fediverse_hit.store.interactions import add_like
 
 
@@ -24,7 +24,7 @@ async def handle_like(activity: ParsedActivity, document: dict[str, Any], ctx: H
     if contribution is None or not contribution.local:
         return
     liker = await ctx.sender(activity)
-    if not await can_view(liker, contribution):
+    if not await can_like(liker, contribution):
         return  # a like of something the liker was never shown (followers-only, direct) is not counted
     await add_like(liker, contribution, activity.id)
-    await notify(contribution.author, "like", liker, contribution)
+    await contribution_liked(liker, contribution)

@@ -14,7 +14,6 @@ from typing import Any
 from fediverse_hit.federation.handlers import actor_changes
 from fediverse_hit.federation.handlers.context import HandlerContext
 from fediverse_hit.federation.handlers.create import (
-    NOTE_TYPES,
     embedded,
     mentioned_local_people,
     parse_contribution,
@@ -22,14 +21,15 @@ from fediverse_hit.federation.handlers.create import (
 )
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.protocol.activities import ParsedActivity
-from fediverse_hit.services.notifications import notify
+from fediverse_hit.protocol.vocabulary import POST_TYPES
 from fediverse_hit.services.remote_contributions import apply_remote_update, mark_remote_deleted
+from fediverse_hit.services.side_effects import contribution_published
 from fediverse_hit.store.contributions import find_contribution_by_uri
 
 
 async def handle_update(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
     """Update of a contribution by its author; of anything else, the actor handler decides."""
-    if activity.object_type not in NOTE_TYPES or not isinstance(activity.object, dict):
+    if activity.object_type not in POST_TYPES or not isinstance(activity.object, dict):
         await actor_changes.handle_update(activity, document, ctx)
         return
     remote = embedded(activity.object)
@@ -43,8 +43,7 @@ async def handle_update(activity: ParsedActivity, document: dict[str, Any], ctx:
     author = await ctx.sender(activity)
     mentioned = await mentioned_local_people(parsed, ctx)
     if await apply_remote_update(existing, parsed, remote.raw_json, author, mentioned_local=mentioned):
-        for person in mentioned:  # only the newly mentioned get a new notification
-            await notify(person, "mention", author, existing)
+        await contribution_published(existing)  # only the newly mentioned get a new notification
 
 
 async def handle_delete(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:

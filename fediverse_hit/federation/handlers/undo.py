@@ -11,8 +11,9 @@ from typing import Any
 
 from fediverse_hit.federation.handlers.context import HandlerContext
 from fediverse_hit.protocol.activities import ParsedActivity
+from fediverse_hit.protocol.vocabulary import ActivityType, NotificationKind
 from fediverse_hit.services.follows import end_follow
-from fediverse_hit.services.notifications import withdraw
+from fediverse_hit.services.side_effects import reaction_withdrawn
 from fediverse_hit.store.contributions import find_contribution_by_uri
 from fediverse_hit.store.follows import find_follow_by_activity
 from fediverse_hit.store.interactions import (
@@ -25,8 +26,8 @@ from fediverse_hit.store.models import Actor
 
 # Undone type → (notification kind, remove by activity id, remove by actor and contribution)
 REACTIONS = {
-    "Like": ("like", remove_like_by_activity, remove_like),
-    "Announce": ("boost", remove_boost_by_activity, remove_boost),
+    ActivityType.LIKE: (NotificationKind.LIKE, remove_like_by_activity, remove_like),
+    ActivityType.ANNOUNCE: (NotificationKind.BOOST, remove_boost_by_activity, remove_boost),
 }
 
 
@@ -36,7 +37,7 @@ async def handle_undo(activity: ParsedActivity, document: dict[str, Any], ctx: H
     if isinstance(undone, dict) and undone.get("actor") not in (None, activity.actor):
         return  # someone tried to undo another actor's activity
     sender = await ctx.sender(activity)
-    if activity.object_type == "Follow" and isinstance(undone, dict):
+    if activity.object_type == ActivityType.FOLLOW and isinstance(undone, dict):
         target = await ctx.local_person(undone.get("object") if isinstance(undone.get("object"), str) else None)
         if target is not None:
             await end_follow(sender, target)
@@ -51,11 +52,11 @@ async def handle_undo(activity: ParsedActivity, document: dict[str, Any], ctx: H
         for kind, by_activity, _ in REACTIONS.values():
             removed = await by_activity(sender, undone)
             if removed is not None:
-                await withdraw(kind, sender, removed)
+                await reaction_withdrawn(kind, sender, removed)
 
 
 async def _undo_reaction(kind: str, sender: Actor, undone: dict[str, Any]) -> None:
-    notification_kind, by_activity, by_pair = REACTIONS[kind]
+    notification_kind, by_activity, by_pair = REACTIONS[ActivityType(kind)]
     undone_id = undone.get("id")
     removed = await by_activity(sender, undone_id) if isinstance(undone_id, str) else None
     if removed is None:
@@ -65,4 +66,4 @@ async def _undo_reaction(kind: str, sender: Actor, undone: dict[str, Any]) -> No
         if contribution is not None and await by_pair(sender, contribution):
             removed = contribution.id
     if removed is not None:
-        await withdraw(notification_kind, sender, removed)
+        await reaction_withdrawn(notification_kind, sender, removed)
