@@ -276,3 +276,20 @@ async def test_personal_inbox_of_an_unknown_account_gets_404(inbox: InboxHarness
     zoe = inbox.network.person("zoe")
     response = await inbox.post(_follow(zoe, inbox.urls.user("nobody")), zoe, path="/users/nobody/inbox")
     assert response.status_code == 404
+
+
+async def test_key_that_cannot_be_fetched_gets_401(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe")
+    del inbox.network.documents[zoe.actor_id]  # her server answers 404
+    response = await inbox.post(_follow(zoe, inbox.urls.user("alice")), zoe)
+    assert response.status_code == 401
+    assert "Could not fetch the signing key" in response.text
+
+
+async def test_signature_header_that_cannot_be_parsed_gets_401(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe")
+    body = json.dumps(_follow(zoe, inbox.urls.user("alice"))).encode()
+    headers = {"Content-Type": "application/activity+json", "Signature": f'keyId="{zoe.key_id}",signature="%%%"'}
+    response = await inbox.client.post("/inbox", content=body, headers=headers)
+    assert response.status_code == 401
+    assert "Invalid signature" in response.text
