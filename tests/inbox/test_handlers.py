@@ -72,6 +72,17 @@ async def test_follow_of_a_local_person_is_recorded_and_accepted(inbox: InboxHar
     assert await _sent_types() == ["Accept"]
 
 
+async def test_follow_of_a_person_who_approves_followers_by_hand_stays_pending_unanswered(
+    inbox: InboxHarness, world: World
+) -> None:
+    world.alice.manually_approves_followers = True
+    await world.alice.save(update_fields=["manually_approves_followers"])
+    await inbox.deliver(world.zoe.activity("Follow", world.alice.uri), world.zoe)
+    assert await _follow_state() == ["pending"]
+    assert await _sent_types() == []
+    assert await _kinds(world.alice) == ["follow_request"]
+
+
 async def test_follow_of_someone_not_local_records_nothing(inbox: InboxHarness, world: World) -> None:
     await inbox.deliver(world.zoe.activity("Follow", world.mallory.actor_id), world.zoe)
     assert await Follow.all().count() == 0
