@@ -310,9 +310,11 @@ async def test_create_by_a_followed_person_is_stored(inbox: InboxHarness, world:
 
 async def test_create_of_a_note_attributed_to_someone_else_is_not_stored(inbox: InboxHarness, world: World) -> None:
     await inbox.follow(world.alice, world.zoe_here)
-    forged = world.zoe.note(1, attributedTo=world.mallory.actor_id)
+    mention = [{"type": "Mention", "href": world.alice.uri}]  # it would concern Alice, whoever wrote it
+    forged = world.zoe.note(1, attributedTo=world.mallory.actor_id, tag=mention)
     await inbox.deliver(world.zoe.create(forged), world.zoe)
     assert await _stored(forged["id"]) is None
+    assert await _kinds(world.alice) == []
 
 
 async def test_create_by_iri_of_an_object_on_another_server_fetches_nothing(inbox: InboxHarness, world: World) -> None:

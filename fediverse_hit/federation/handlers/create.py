@@ -17,7 +17,7 @@ import anyio
 
 from fediverse_hit.federation.fetcher import parse_json_object
 from fediverse_hit.federation.handlers.context import HandlerContext
-from fediverse_hit.federation.handlers.relevance import MAX_ADDRESSEES, concerns_us, may_concern_us
+from fediverse_hit.federation.handlers.relevance import MAX_ADDRESSEES, may_concern_us
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.remote_actors import get_remote_actor
@@ -72,24 +72,21 @@ async def read_contribution(document: dict[str, Any]) -> ParsedNote | None:
 
 async def handle_create(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
     """Store the new contribution and tell the local people it replies to or mentions."""
+    if not await may_concern_us(activity, document, ctx):
+        return  # decided before any fetch or parse: a stranger's Create costs a few queries
     if isinstance(activity.object, dict):
-        if not await may_concern_us(activity, document, ctx):
-            return
         remote = embedded(activity.object)
     elif isinstance(activity.object, str) and host_of(activity.object) == host_of(activity.actor):
-        if not await may_concern_us(activity, document, ctx):
-            return  # a stranger's Create by IRI is dropped without fetching anything
         remote = await fetch_object(activity.object, ctx)  # a server creates only its own objects
     else:
         return
-    await receive_note(remote, ctx, creator=activity.actor, only_if_concerned=True)
+    await receive_note(remote, ctx, creator=activity.actor)
 
 
-async def receive_note(
-    remote: RemoteObject, ctx: HandlerContext, *, creator: str | None, only_if_concerned: bool
-) -> Contribution | None:
-    """Check, store and notify. `creator` is the actor that must be its author (None: whoever
-    `attributedTo` names, on the object's own host — an Announce brings others' posts)."""
+async def receive_note(remote: RemoteObject, ctx: HandlerContext, *, creator: str | None) -> Contribution | None:
+    """Check, store and notify (whether it concerns anyone here, the caller has decided).
+    `creator` is the actor that must be its author (None: whoever `attributedTo` names, on the
+    object's own host — an Announce brings others' posts)."""
     parsed = await read_contribution(remote.document)
     if parsed is None or (creator is not None and parsed.attributed_to != creator):
         return None
@@ -98,8 +95,6 @@ async def receive_note(
     author = await _author(parsed.attributed_to, ctx)
     in_reply_to = await find_remote_contribution(parsed.in_reply_to) if parsed.in_reply_to else None
     mentioned = await mentioned_local_people(parsed, ctx)
-    if only_if_concerned and not await concerns_us(author, in_reply_to, mentioned):
-        return None
     contribution = await store_remote_note(
         parsed, remote.raw_json, author, mentioned_local=mentioned, in_reply_to=in_reply_to
     )

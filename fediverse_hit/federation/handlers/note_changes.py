@@ -37,7 +37,7 @@ async def handle_update(activity: ParsedActivity, document: dict[str, Any], ctx:
     existing = await find_contribution_by_uri(activity.object_id) if activity.object_id else None
     if existing is None:  # taken as its Create, if it concerns anyone here (asked before parsing)
         if await may_concern_us(activity, document, ctx):
-            await receive_note(remote, ctx, creator=activity.actor, only_if_concerned=True)
+            await receive_note(remote, ctx, creator=activity.actor)
         return
     parsed = await read_contribution(remote.document)
     if parsed is None or parsed.attributed_to != activity.actor:

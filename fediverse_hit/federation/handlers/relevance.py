@@ -2,14 +2,14 @@
 app/lib/activitypub/activity/create.rb): a local person follows its author, it replies to one of
 ours or to someone followed here, or it mentions or addresses a local person.
 
-Asked first from what the activity itself says, before the object is fetched or parsed, so a
+Asked from what the activity itself says, before the object is fetched or parsed, so a
 stranger's Create costs a few queries instead of a fetch (up to the fetch deadline) and an HTML
-parse; then again from the parsed object, which decides.
+parse. Like Mastodon's `addresses_local_accounts?`, the activity's own `to`/`cc` count; the
+object's audience, tags and `inReplyTo` count when it is embedded (by IRI they are unknown yet).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from fediverse_hit.federation.handlers.context import HandlerContext
@@ -43,12 +43,6 @@ async def reply_concerns_us(parent: Contribution | None) -> bool:
         return False
     parent_author: Actor = parent.author
     return parent_author.local or await followed_here(parent_author)
-
-
-async def concerns_us(author: Actor, in_reply_to: Contribution | None, mentioned: Sequence[Actor]) -> bool:
-    """The decision, from the parsed object: its author, the post it answers, the local people
-    it mentions or addresses."""
-    return bool(mentioned) or await reply_concerns_us(in_reply_to) or await followed_here(author)
 
 
 async def may_concern_us(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> bool:
