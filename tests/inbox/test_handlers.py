@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fediverse_hit.services.accounts import delete_account
 from fediverse_hit.services.follows import request_follow
 from fediverse_hit.store.contributions import new_local_id
-from fediverse_hit.store.models import Actor, Block, Boost, Contribution, Follow, Like, OutgoingActivity
+from fediverse_hit.store.models import Account, Actor, Block, Boost, Contribution, Follow, Like, OutgoingActivity
 from fediverse_hit.store.notifications import list_notifications
 from tests.inbox_harness import InboxHarness, RemotePerson
 
@@ -81,6 +82,13 @@ async def test_follow_of_a_person_who_approves_followers_by_hand_stays_pending_u
     assert await _follow_state() == ["pending"]
     assert await _sent_types() == []
     assert await _kinds(world.alice) == ["follow_request"]
+
+
+async def test_follow_of_a_deleted_local_account_records_nothing(inbox: InboxHarness, world: World) -> None:
+    await delete_account(await Account.get(username="alice"))
+    await inbox.deliver(world.zoe.activity("Follow", world.alice.uri), world.zoe)
+    assert await Follow.all().count() == 0
+    assert await _sent_types() == []
 
 
 async def test_follow_of_someone_not_local_records_nothing(inbox: InboxHarness, world: World) -> None:
@@ -438,8 +446,14 @@ async def test_delete_of_another_actor_changes_nothing(inbox: InboxHarness, worl
     await inbox.deliver(world.mallory.activity("Delete", {"id": world.zoe.actor_id, "type": "Person"}), world.mallory)
     await inbox.deliver(world.mallory.activity("Delete", world.zoe.actor_id, "2"), world.mallory)
     zoe = await Actor.get(uri=world.zoe.actor_id)
-    assert zoe.deleted_at is None
+    mallory = await Actor.get(uri=world.mallory.actor_id)
+    assert (zoe.deleted_at, mallory.deleted_at) == (None, None)
     assert await Follow.all().count() == 1
+
+
+async def test_delete_of_another_actor_embedded_as_a_person_leaves_no_tombstone(inbox: InboxHarness, world: World) -> None:
+    await inbox.deliver(world.mallory.activity("Delete", {"id": world.zoe.actor_id, "type": "Person"}), world.mallory)
+    assert await Contribution.filter(uri=world.zoe.actor_id).count() == 0
 
 
 # Block

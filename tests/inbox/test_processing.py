@@ -79,6 +79,18 @@ async def test_embedded_reply_from_a_stranger_to_a_local_post_is_stored_and_noti
     assert kinds == ["reply"]
 
 
+async def test_embedded_reply_from_a_stranger_to_a_followed_persons_post_is_stored(inbox: InboxHarness) -> None:
+    alice = await inbox.local_person("alice")
+    zoe = inbox.network.person("zoe")
+    await inbox.follow(alice, await inbox.remote_actor(zoe))
+    parent = zoe.note(1)
+    await inbox.deliver(zoe.create(parent), zoe)
+    stranger = inbox.network.person("stranger", "far.example")
+    reply = stranger.note(1, inReplyTo=parent["id"])
+    await inbox.deliver(stranger.create(reply), stranger)
+    assert await _stored(reply["id"]) is not None
+
+
 async def test_embedded_create_from_a_stranger_mentioning_a_local_person_is_stored(inbox: InboxHarness) -> None:
     alice = await inbox.local_person("alice")
     stranger = inbox.network.person("stranger", "far.example")
