@@ -8,7 +8,6 @@ insists that the `id` equals the URL that answered.
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import httpx
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.http_signatures import HttpSignatureAuth
+from fediverse_hit.protocol.json_documents import JsonDocumentError, read_json_object
 from fediverse_hit.protocol.media_types import FETCH_ACCEPT, is_activity_media_type
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.actors import find_active_key, find_actor_by_uri
@@ -46,19 +46,12 @@ class Fetched:
     body: bytes
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def parse_json_object(url: str, body: bytes) -> dict[str, Any]:
     """The body as a JSON object; FetchError for anything else (arrays, NaN, deep nesting)."""
     try:
-        document = json.loads(body, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise FetchError(url, f"body is not valid JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise FetchError(url, "body is JSON but not an object")
-    return document
+        return read_json_object(body)
+    except JsonDocumentError as exc:
+        raise FetchError(url, f"body is {exc}") from exc
 
 
 class Fetcher:

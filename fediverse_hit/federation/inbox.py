@@ -1,18 +1,18 @@
 """Accepting inbound activities fast, in the fixed order of DESIGN §6; processing comes later.
 
-Order: size (413, at the web edge) → JSON and shape (400) → signature (401) → the signer owns
-`actor` or a FEP-8b32 proof by `actor` holds (401) → origin (403) → blocked domain (403) →
-the raw body stored verbatim as an inbox item → 202.
+Order: size (413, at the web edge) → JSON, shape and every stored field (400) → signature over a
+`Host` naming this instance (401) → the signer owns `actor` or a FEP-8b32 proof by `actor` holds
+(401) → origin (403) → blocked domain (403) → the raw body stored verbatim as an inbox item → 202.
 One departure: a keyId on a blocked domain is refused (403) before its key would be fetched,
 so a blocked server cannot make us fetch from it.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from fediverse_hit.errors import BadRequest, Forbidden, Unauthorized
 from fediverse_hit.federation.fetcher import Fetcher
@@ -20,13 +20,16 @@ from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.host_health import host_of, mark_host_available
 from fediverse_hit.federation.inbox_proofs import actor_proof_holds
 from fediverse_hit.federation.inbox_writer import INBOX_WRITER
+from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.federation.remote_actors import lookup_key
 from fediverse_hit.protocol.activities import ActivityShapeError, ParsedActivity, parse_activity
 from fediverse_hit.protocol.http_signatures import signature_key_ids, verify_request
+from fediverse_hit.protocol.json_documents import JsonDocumentError, read_json_object
 from fediverse_hit.protocol.keys import PublicKey
-from fediverse_hit.protocol.signature_primitives import BadSignature, SignatureError
+from fediverse_hit.protocol.signature_primitives import BadSignature, SignatureError, authority_of
 from fediverse_hit.federation.domain_block_cache import domain_blocked
 from fediverse_hit.federation.ttl_cache import TtlCache
+from fediverse_hit.store.inbox_items import column_limit
 from fediverse_hit.store.models import Actor, InboxItem
 
 MAX_INBOX_BYTES = 1024 * 1024
@@ -35,6 +38,11 @@ MAX_INBOX_BYTES = 1024 * 1024
 _KEYS: TtlCache[str, tuple[Actor, PublicKey]] = TtlCache(ttl=300)
 # Types whose embedded object must come from the actor's own server (Mastodon's origin rule).
 SAME_ORIGIN_OBJECT_TYPES = frozenset({"Create", "Update", "Delete"})
+
+
+def forget_verified_keys() -> None:
+    """Drop the verified keys this process remembers (after keys were revoked or rotated)."""
+    _KEYS.clear()
 
 
 @dataclass(frozen=True)
@@ -50,13 +58,52 @@ class InboundPost:
 def parse_body(body: bytes) -> tuple[dict[str, Any], ParsedActivity]:
     """The JSON document and its activity shape; BadRequest says what is malformed."""
     try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest(f"Body is not valid JSON: {exc}") from exc
+        body.decode("utf-8")  # stored as text, verbatim: UTF-16/32 JSON would decode but not store
+        document = read_json_object(body)
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"Body is not UTF-8: {exc}") from exc
+    except JsonDocumentError as exc:
+        raise BadRequest(f"Body is {exc}.") from exc
     try:
         return document, parse_activity(document)
     except ActivityShapeError as exc:
         raise BadRequest(f"Not an activity: {exc}") from exc
+
+
+def check_storable(name: str, value: str, column: str) -> None:
+    """BadRequest unless `value` fits inbox item column `column`: its length, no NUL (PostgreSQL
+    text cannot hold it), no lone surrogate (from a `\\ud800` escape; not encodable)."""
+    limit = column_limit(column)
+    if len(value) > limit:
+        raise BadRequest(f"The {name} is longer than {limit} characters.")
+    if "\x00" in value:
+        raise BadRequest(f"The {name} contains a NUL character.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BadRequest(f"The {name} is not valid Unicode.") from exc
+
+
+def check_stored_fields(activity: ParsedActivity) -> None:
+    """Every field of the activity an inbox item stores fits its column (checked before any
+    batch, so one bad activity is refused alone and never fails the writes of others)."""
+    check_storable("activity id", activity.id, "activity_id")
+    check_storable("activity type", activity.type, "activity_type")
+    check_storable("actor IRI", activity.actor, "actor_uri")
+
+
+def check_addressed_here(post: InboundPost, urls: InstanceUrls) -> None:
+    """The request's Host must name this instance: a request signed for another server and
+    replayed here is refused. The host without the port counts too (some servers sign `Host`
+    without it, and nginx's `$host` drops it)."""
+    ours = authority_of(urls.base)
+    host = urlsplit(urls.base).hostname or ours
+    try:
+        received = authority_of(post.url)
+    except ValueError as exc:
+        raise Unauthorized(f"The Host header is not valid: {exc}") from exc
+    if received not in (ours, f"[{host}]" if ":" in host else host):
+        raise Unauthorized(f"The request was addressed to {received!r}, not to this server ({ours}).")
 
 
 async def verify_signer(post: InboundPost, fetcher: Fetcher) -> tuple[Actor, str]:
@@ -68,6 +115,7 @@ async def verify_signer(post: InboundPost, fetcher: Fetcher) -> tuple[Actor, str
     if not key_ids:
         raise Unauthorized("Request is not signed (no Signature or Signature-Input header).")
     for key_id in key_ids:
+        check_storable("keyId", key_id, "signer_key_id")
         if await domain_blocked(host_of(key_id)):
             raise Forbidden("Requests from this domain are refused.")
     for refresh in (False, True):
@@ -105,9 +153,11 @@ def check_origin(activity: ParsedActivity) -> None:
             raise Forbidden("The object is not on the actor's server.")
 
 
-async def accept_inbox_post(post: InboundPost, fetcher: Fetcher) -> None:
+async def accept_inbox_post(post: InboundPost, fetcher: Fetcher, urls: InstanceUrls) -> None:
     """Validate and store an inbound activity (a repeated activity id is accepted, stored once)."""
     document, activity = parse_body(post.body)
+    check_stored_fields(activity)
+    check_addressed_here(post, urls)
     signer, key_id = await verify_signer(post, fetcher)
     if signer.uri != activity.actor and not await actor_proof_holds(document, activity.actor, fetcher):
         raise Unauthorized("The signer is not the activity's actor and no proof by the actor holds.")
@@ -118,7 +168,7 @@ async def accept_inbox_post(post: InboundPost, fetcher: Fetcher) -> None:
     await INBOX_WRITER.store(
         InboxItem(
             activity_id=activity.id,
-            activity_type=activity.type[:64],
+            activity_type=activity.type,
             actor_uri=activity.actor,
             signer_key_id=key_id,
             body=post.body.decode("utf-8"),

@@ -3,6 +3,8 @@ in one INSERT, and each is answered 202 only after its row is stored.
 
 Under load this turns one statement and one commit per POST into one per batch (the inbox's
 main cost after signature checks); a single request waits for nothing but its own write.
+The inbox validates every field before an item joins a batch; should a batch still fail, its
+items are written one by one, so only the faulty one fails and its neighbours are stored.
 """
 
 from __future__ import annotations
@@ -37,12 +39,22 @@ class InboxWriter:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
             try:
                 await InboxItem.bulk_create([item for item, _ in batch], ignore_conflicts=True)
-            except Exception as exc:  # every waiting request fails with the database's error
-                for _, done in batch:
-                    done.set_exception(exc)
+            except Exception:  # which item broke the batch is found by writing each alone
+                await _store_one_by_one(batch)
             else:
                 for _, done in batch:
                     done.set_result(None)
+
+
+async def _store_one_by_one(batch: list[tuple[InboxItem, asyncio.Future[None]]]) -> None:
+    """Write each item alone: a failing one gets its own error, the others are stored."""
+    for item, done in batch:
+        try:
+            await InboxItem.bulk_create([item], ignore_conflicts=True)
+        except Exception as exc:  # the database's error goes to the one request it belongs to
+            done.set_exception(exc)
+        else:
+            done.set_result(None)
 
 
 INBOX_WRITER = InboxWriter()

@@ -49,6 +49,7 @@ class WorkerConfig:
 
     batch_size: int = 500
     inbox_batch: int = 50
+    inbox_lanes: int = 4  # sending servers whose inbox items are processed at once
     lease: timedelta = timedelta(seconds=60)
     senders: int = 32
     per_host: int = 4

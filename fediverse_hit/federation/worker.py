@@ -2,6 +2,7 @@
 
 Work lives in rows (Takahē's stator, CONVENTIONS §8): each batch is claimed with a lease
 (`store.job_claims`), so several workers can run and one killed mid-batch loses nothing.
+Inbox items run in lanes, one per sending server (`process_inbox_batch`).
 Deliveries go out through a fixed pool of sender lanes, each with its own HTTP client: one shared
 httpx client slows down sharply with many requests in flight, while a client per lane keeps
 connections per host alive. A host's deliveries only use its `per_host` lanes, which bounds
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 
 
 from fediverse_hit.federation.delivery import ClientFactory, Clock
+from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.federation.retry import next_retry
 from fediverse_hit.federation.sender_pool import SenderPool, WorkerConfig
 from fediverse_hit.store.deliveries import claim_deliveries
@@ -57,26 +59,50 @@ class RunReport:
     inbox_failed: int = 0
 
 
+def lanes_by_sender(items: list[InboxItem]) -> list[list[InboxItem]]:
+    """Items grouped by the server that sent them (the signer's host), each group in claim order,
+    groups in order of their first item."""
+    lanes: dict[str, list[InboxItem]] = {}
+    for item in items:
+        lanes.setdefault(host_of(item.signer_key_id or item.actor_uri), []).append(item)
+    return list(lanes.values())
+
+
 async def process_inbox_batch(
     process_inbox_item: InboxProcessor, clock: Clock, config: WorkerConfig, rng: random.Random
 ) -> tuple[int, int]:
-    """Claim and process one batch of due inbox items in order; returns (done, failed)."""
+    """Claim and process one batch of due inbox items; returns (done, failed).
+
+    Each sending server's items run in one lane, in order (an actor's Follow before its Undo);
+    at most `config.inbox_lanes` servers at once, so one slow server holds one lane, not all.
+    """
     now = clock()
     lease = now + config.lease
-    done = failed = 0
-    for item in await claim_inbox_items(now, lease, config.inbox_batch):
-        item.locked_until = lease
-        try:
-            await process_inbox_item(item)
-        except Exception as exc:  # the worker loop records handler errors on the row (CONVENTIONS §5)
-            logger.exception("inbox item %s (%s) failed", item.id, item.activity_id)
-            decision = next_retry(item.attempts + 1, None, None, clock(), rng)
-            await mark_inbox_item_failed(item, f"{type(exc).__name__}: {exc}"[:2000], decision.retry_at)
-            failed += 1
-        else:
-            await mark_inbox_item_done(item, clock())
-            done += 1
-    return done, failed
+    outcomes: list[bool] = []
+    room = asyncio.Semaphore(config.inbox_lanes)
+
+    async def run_lane(items: list[InboxItem]) -> None:
+        async with room:
+            for item in items:
+                item.locked_until = lease
+                outcomes.append(await _process_one(item, process_inbox_item, clock, rng))
+
+    items = await claim_inbox_items(now, lease, config.inbox_batch)
+    await asyncio.gather(*(run_lane(lane) for lane in lanes_by_sender(items)))
+    return outcomes.count(True), outcomes.count(False)
+
+
+async def _process_one(item: InboxItem, process: InboxProcessor, clock: Clock, rng: random.Random) -> bool:
+    """Process one claimed item and record the outcome on its row; True when it succeeded."""
+    try:
+        await process(item)
+    except Exception as exc:  # the worker loop records handler errors on the row (CONVENTIONS §5)
+        logger.exception("inbox item %s (%s) failed", item.id, item.activity_id)
+        decision = next_retry(item.attempts + 1, None, None, clock(), rng)
+        await mark_inbox_item_failed(item, f"{type(exc).__name__}: {exc}"[:2000], decision.retry_at)
+        return False
+    await mark_inbox_item_done(item, clock())
+    return True
 
 
 async def run_once(

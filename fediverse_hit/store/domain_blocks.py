@@ -17,6 +17,12 @@ def block_candidates(domain: str) -> list[str]:
     return [netloc] + [".".join(labels[i:]) for i in range(len(labels))]
 
 
+async def any_domain_blocked(hosts: list[str]) -> bool:
+    """Whether a block covers any of `hosts`, asked of the database itself (no cached list)."""
+    candidates = [candidate for host in hosts for candidate in block_candidates(host)]
+    return await DomainBlock.filter(domain__in=candidates).exists()
+
+
 async def list_domain_blocks() -> list[DomainBlock]:
     return await DomainBlock.all().order_by("domain")
 

@@ -7,11 +7,20 @@ only while the lease is still ours.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
+
+from tortoise.fields import CharField
 
 from fediverse_hit.store.job_claims import claim_due_rows
 from fediverse_hit.store.models import InboxItem
 
 PROCESSING = "processing"
+
+
+def column_limit(column: str) -> int:
+    """The most characters inbox item column `column` holds (PostgreSQL enforces it; SQLite not)."""
+    field = cast("CharField[str]", InboxItem._meta.fields_map[column])
+    return field.max_length
 
 
 async def claim_inbox_items(now: datetime, lease_until: datetime, limit: int) -> list[InboxItem]:

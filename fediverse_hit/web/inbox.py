@@ -42,7 +42,7 @@ async def shared_inbox(request: Request) -> Response:
     """Accept an activity for anyone here (202), or say why not (413/400/401/403)."""
     body = await read_capped_body(request, MAX_INBOX_BYTES)
     post = InboundPost(request.method, received_url(request), list(request.headers.items()), body)
-    await accept_inbox_post(post, request.app.state.fetcher)
+    await accept_inbox_post(post, request.app.state.fetcher, request.app.state.urls)
     notify_new_work()
     return Response(status_code=202)
 

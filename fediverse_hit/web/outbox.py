@@ -6,7 +6,6 @@ edits, deletions, likes and boosts in `outbox_contributions`. 201 with `Location
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -17,6 +16,7 @@ from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.relationships import follow_account, unfollow_account
 from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.json_documents import JsonDocumentError, read_json_object
 from fediverse_hit.services.tokens import authenticate_token
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.follows import find_follow_by_activity
@@ -42,11 +42,9 @@ async def post_outbox(request: Request) -> Response:
     if actor.username != request.path_params["username"].lower():
         raise Forbidden("This token cannot post to another account's outbox.")
     try:
-        document = json.loads(await read_capped_body(request, MAX_C2S_BYTES))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest(f"Body is not valid JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise BadRequest("The body must be a JSON object.")
+        document = read_json_object(await read_capped_body(request, MAX_C2S_BYTES))
+    except JsonDocumentError as exc:
+        raise BadRequest(f"The body must be a JSON object; it is {exc}.") from exc
     urls: InstanceUrls = request.app.state.urls
     kind = document.get("type")
     if kind == "Follow":

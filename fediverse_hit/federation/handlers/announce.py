@@ -55,4 +55,4 @@ async def _boosted_object(activity: ParsedActivity, uri: str, ctx: HandlerContex
         remote = embedded(activity.object)
     else:
         remote = await fetch_object(uri, ctx)
-    return await receive_note(remote, ctx, creator=None, only_if_concerned=False)
+    return await receive_note(remote, ctx, creator=None)

@@ -1,20 +1,22 @@
 """Inbound Create of a contribution (any of `vocabulary.POST_TYPES`: Note, Article, Page, ...).
 
 As in Mastodon (app/lib/activitypub/activity/create.rb, `related_to_local_activity?`), a post is
-kept only when it concerns someone here: a local person follows its author, it replies to one of
-ours or to someone followed here, or it mentions or addresses a local person. Anything else would
-fill the database with posts nobody here reads.
+kept only when it concerns someone here (`relevance`); anything else would fill the database with
+posts nobody here reads. That is asked before the object is fetched or parsed, and parsing (HTML
+sanitizing, CPU-heavy for large objects) runs in a worker thread, off the event loop.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
+
 from fediverse_hit.federation.fetcher import parse_json_object
 from fediverse_hit.federation.handlers.context import HandlerContext
+from fediverse_hit.federation.handlers.relevance import MAX_ADDRESSEES, may_concern_us
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.remote_actors import get_remote_actor
@@ -22,16 +24,10 @@ from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.protocol.media_types import FETCH_ACCEPT, is_activity_media_type
 from fediverse_hit.protocol.notes import ObjectShapeError, ParsedNote, parse_note
 from fediverse_hit.protocol.vocabulary import POST_TYPES, TagType
-from fediverse_hit.services.remote_contributions import (
-    find_remote_contribution,
-    followed_here,
-    store_remote_note,
-)
+from fediverse_hit.services.remote_contributions import find_remote_contribution, store_remote_note
 from fediverse_hit.services.side_effects import contribution_published
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.models import Actor, Contribution
-
-MAX_ADDRESSEES = 100  # IRIs looked at for local people: tags, `to` and `cc` together
 
 
 @dataclass(frozen=True)
@@ -66,24 +62,29 @@ def parse_contribution(document: dict[str, Any]) -> ParsedNote | None:
         return None
 
 
+async def read_contribution(document: dict[str, Any]) -> ParsedNote | None:
+    """`parse_contribution` in a worker thread, so sanitizing a large object never stalls the loop."""
+    return await anyio.to_thread.run_sync(parse_contribution, document)
+
+
 async def handle_create(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
     """Store the new contribution and tell the local people it replies to or mentions."""
+    if not await may_concern_us(activity, document, ctx):
+        return  # decided before any fetch or parse: a stranger's Create costs a few queries
     if isinstance(activity.object, dict):
         remote = embedded(activity.object)
     elif isinstance(activity.object, str) and host_of(activity.object) == host_of(activity.actor):
         remote = await fetch_object(activity.object, ctx)  # a server creates only its own objects
     else:
         return
-    await receive_note(remote, ctx, creator=activity.actor, only_if_concerned=True)
+    await receive_note(remote, ctx, creator=activity.actor)
 
 
-async def receive_note(
-    remote: RemoteObject, ctx: HandlerContext, *, creator: str | None, only_if_concerned: bool
-) -> Contribution | None:
-    """Check, store and tell local people (`side_effects`). `creator` is the actor that must be
-    its author (None: whoever `attributedTo` names, on the object's own host — an Announce
-    brings others' posts)."""
-    parsed = parse_contribution(remote.document)
+async def receive_note(remote: RemoteObject, ctx: HandlerContext, *, creator: str | None) -> Contribution | None:
+    """Check, store and tell local people (`side_effects`; whether it concerns anyone here, the caller has decided).
+    `creator` is the actor that must be its author (None: whoever `attributedTo` names, on the
+    object's own host — an Announce brings others' posts)."""
+    parsed = await read_contribution(remote.document)
     if parsed is None or (creator is not None and parsed.attributed_to != creator):
         return None
     if host_of(parsed.id) != host_of(parsed.attributed_to):
@@ -91,8 +92,6 @@ async def receive_note(
     author = await _author(parsed.attributed_to, ctx)
     in_reply_to = await find_remote_contribution(parsed.in_reply_to) if parsed.in_reply_to else None
     mentioned = await mentioned_local_people(parsed, ctx)
-    if only_if_concerned and not await _concerns_us(author, in_reply_to, mentioned):
-        return None
     contribution = await store_remote_note(
         parsed, remote.raw_json, author, mentioned_local=mentioned, in_reply_to=in_reply_to
     )
@@ -117,12 +116,3 @@ async def mentioned_local_people(parsed: ParsedNote, ctx: HandlerContext) -> lis
             people.append(person)
     return people
 
-
-async def _concerns_us(author: Actor, in_reply_to: Contribution | None, mentioned: Sequence[Actor]) -> bool:
-    if mentioned:
-        return True
-    if in_reply_to is not None:
-        parent_author: Actor = in_reply_to.author
-        if parent_author.local or await followed_here(parent_author):
-            return True
-    return await followed_here(author)

@@ -16,9 +16,10 @@ from fediverse_hit.federation.handlers.context import HandlerContext
 from fediverse_hit.federation.handlers.create import (
     embedded,
     mentioned_local_people,
-    parse_contribution,
+    read_contribution,
     receive_note,
 )
+from fediverse_hit.federation.handlers.relevance import may_concern_us
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.protocol.vocabulary import POST_TYPES
@@ -33,12 +34,13 @@ async def handle_update(activity: ParsedActivity, document: dict[str, Any], ctx:
         await actor_changes.handle_update(activity, document, ctx)
         return
     remote = embedded(activity.object)
-    parsed = parse_contribution(remote.document)
-    if parsed is None or parsed.attributed_to != activity.actor:
+    existing = await find_contribution_by_uri(activity.object_id) if activity.object_id else None
+    if existing is None:  # taken as its Create, if it concerns anyone here (asked before parsing)
+        if await may_concern_us(activity, document, ctx):
+            await receive_note(remote, ctx, creator=activity.actor)
         return
-    existing = await find_contribution_by_uri(parsed.id)
-    if existing is None:
-        await receive_note(remote, ctx, creator=activity.actor, only_if_concerned=True)
+    parsed = await read_contribution(remote.document)
+    if parsed is None or parsed.attributed_to != activity.actor:
         return
     author = await ctx.sender(activity)
     mentioned = await mentioned_local_people(parsed, ctx)

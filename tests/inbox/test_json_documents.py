@@ -1,0 +1,47 @@
+"""Bounded JSON reading (protocol/json_documents.py): known answers and the hostile shapes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fediverse_hit.protocol.json_documents import JsonDocumentError, nesting_exceeds, read_json_object
+
+
+def test_nesting_at_the_limit_passes_and_one_deeper_does_not() -> None:
+    assert not nesting_exceeds(b"[" * 64 + b"]" * 64, 64)
+    assert nesting_exceeds(b"[" * 65 + b"]" * 65, 64)
+    assert nesting_exceeds(b'{"a":' * 65 + b"1" + b"}" * 65, 64)
+
+
+def test_nesting_counts_the_deepest_branch_not_the_number_of_brackets() -> None:
+    wide = json.dumps({"items": [[1], [2], {"a": [3]}] * 1000}).encode()
+    assert not nesting_exceeds(wide, 4)
+    assert nesting_exceeds(wide, 3)
+    comb = b"[[]" * 65 + b"]" * 65  # each level also holds an empty array: depth 66
+    assert nesting_exceeds(comb, 65) and not nesting_exceeds(comb, 66)
+
+
+def test_brackets_inside_strings_do_not_count() -> None:
+    body = json.dumps({"content": "[" * 500 + '\\" {{{ "' + "]" * 3}).encode()
+    assert not nesting_exceeds(body, 2)
+    assert read_json_object(body)["content"].startswith("[[[")
+
+
+def test_a_hundred_thousand_nested_arrays_are_refused_without_recursion() -> None:
+    with pytest.raises(JsonDocumentError, match="nested deeper than 64 levels"):
+        read_json_object(b"[" * 100_000 + b"]" * 100_000)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [(b"[1, 2]", "not an object"), (b'{"a": NaN}', "not valid JSON"), (b'{"a": 1', "not valid JSON"), (b"{\"a\": [1}", "not valid JSON")],
+)
+def test_bodies_that_are_no_json_object_are_refused(body: bytes, reason: str) -> None:
+    with pytest.raises(JsonDocumentError, match=reason):
+        read_json_object(body, max_depth=2)
+
+
+def test_a_json_object_is_read() -> None:
+    assert read_json_object(b'{"type": "Note", "tag": [{"type": "Hashtag"}]}') == {"type": "Note", "tag": [{"type": "Hashtag"}]}
