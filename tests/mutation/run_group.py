@@ -59,7 +59,7 @@ def write_config(work: Path, modules: list[str], tests: list[str]) -> None:
 
 def report(work: Path) -> int:
     """Per module: mutants, killed, survived, the score without the equivalent ones, test time."""
-    equivalent = tomllib.loads((HERE / "equivalent.toml").read_text())
+    equivalent = tomllib.loads((HERE / "equivalent.toml").read_text()).get("equivalent", {})
     unfinished = 0
     print(f"{'module':<52} {'mutants':>7} {'killed':>6} {'surv.':>5} {'equiv.':>6} {'other':>5} {'score':>6} {'time':>6}")
     for meta in sorted((work / "mutants").rglob("*.py.meta")):
