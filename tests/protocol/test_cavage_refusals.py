@@ -78,7 +78,7 @@ def test_a_missing_key_id_is_refused() -> None:
 
 def test_a_signature_that_is_not_strict_base64_is_refused() -> None:
     # Hostile: characters outside the base64 alphabet, which a lenient decoder would skip.
-    headers = {"Date": DATE, "Signature": f'keyId="{KEY_ID}",algorithm="rsa-sha256",headers="date",signature="AA!A"'}
+    headers = {"Date": DATE, "Signature": f'keyId="{KEY_ID}",algorithm="rsa-sha256",headers="date",signature="AAAA!"'}
     assert _refusal(headers) == "signature parameter is not base64"
 
 
@@ -130,6 +130,13 @@ def test_hs2019_without_a_headers_parameter_covers_created() -> None:
     # draft-cavage-12 §2.1.6: the default is (created), except Mastodon's rsa-sha256 (date).
     created = int(NOW.timestamp())
     headers = {"Signature": _signed([f"(created): {created}"], f'algorithm="hs2019",created={created}')}
+    assert _verify(headers) == RSA_V1_5_SHA256
+
+
+def test_hs2019_may_cover_created_and_expires() -> None:
+    created, expires = int(NOW.timestamp()), int(NOW.timestamp()) + 300
+    lines = [f"(created): {created}", f"(expires): {expires}"]
+    headers = {"Signature": _signed(lines, f'algorithm="hs2019",headers="(created) (expires)",created={created},expires={expires}')}
     assert _verify(headers) == RSA_V1_5_SHA256
 
 

@@ -176,6 +176,15 @@ def test_a_proof_context_list_matches_a_document_context_string() -> None:
     assert verify_proofs({**signed, "@context": AS}, _resolve, AT_NOW)
 
 
+def test_a_proof_sent_without_context_was_signed_over_the_documents() -> None:
+    # vc-di-eddsa §3.3.5: the proof configuration takes the document's @context; Fedify signs so
+    # and may send the proof without it (tests/oracles/test_proof_oracle.py).
+    options = _options(**{"@context": None})
+    signature = KEY.sign(hash_proof_data(NOTE, {**options, "@context": NOTE["@context"]}))  # type: ignore[union-attr]
+    signed = {**NOTE, "proof": {**options, "proofValue": encode_base58btc(signature)}}
+    assert verify_proofs(signed, _resolve, AT_NOW)[0].verification_method == METHOD
+
+
 def test_context_mismatches_are_refused_with_their_reason() -> None:
     signed = _with_options(_options())
     assert _reason({**signed, "@context": [AS]}) == "proof @context does not match the document's @context"

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from fediverse_hit.protocol.cavage_signatures import verify_cavage_signature
+from fediverse_hit.protocol.http_message_signatures import verify_message_signature
+from fediverse_hit.protocol.integrity_proofs import build_proof_config
 from fediverse_hit.protocol.keys import (
     KeyFormatError,
     _der_length,
@@ -122,6 +124,18 @@ def test_times_are_utc_whatever_the_local_zone(far_from_utc: None) -> None:
     with pytest.raises(SignatureError) as caught:
         check_expires(NOW.timestamp(), NOW + timedelta(seconds=1))
     assert str(caught.value) == "signature expired at 2026-03-01T12:00:00+00:00"
+
+
+def test_proof_times_are_written_in_utc_whatever_the_local_zone(far_from_utc: None) -> None:
+    created = datetime(2026, 3, 1, 13, 0, tzinfo=timezone(timedelta(hours=1)))
+    assert build_proof_config({}, "https://hit.example/k", created)["created"] == "2026-03-01T12:00:00Z"
+
+
+def test_a_signature_input_that_is_no_dictionary_is_refused() -> None:
+    headers = {"Signature-Input": "sig1=((((", "Signature": "sig1=:AA==:"}
+    with pytest.raises(SignatureError) as caught:
+        verify_message_signature("GET", URL, headers, b"", lambda _: None)
+    assert str(caught.value) == "Signature-Input header is not a structured-field dictionary"
 
 
 def test_the_time_checks_accept_their_exact_edges() -> None:
