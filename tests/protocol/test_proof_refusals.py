@@ -17,6 +17,7 @@ from fediverse_hit.protocol.integrity_proofs import (
     hash_proof_data,
     verify_proof,
     verify_proofs,
+    with_proof_context,
 )
 from fediverse_hit.protocol.keys import generate_ed25519_key, generate_rsa_key, load_private_key
 from fediverse_hit.protocol.multibase import encode_base58btc
@@ -228,3 +229,20 @@ def test_the_verified_proof_is_a_deep_copy() -> None:
     verified = verify_proof(signed, _resolve, AT_NOW)
     verified.proof["@context"][1]["fhit"] = "https://evil.example/ns#"
     assert signed["proof"]["@context"][1] == {"fhit": "https://fediverse-hit.org/ns#"}
+
+
+DI = "https://w3id.org/security/data-integrity/v1"
+
+
+@pytest.mark.parametrize(("context", "expected"), [
+    (AS, [AS, DI]),
+    ([AS, {"x": "y"}], [AS, {"x": "y"}, DI]),
+    ([AS, DI], [AS, DI]),
+    (None, [DI]),
+])
+def test_the_data_integrity_context_is_appended_once(context: object, expected: list[object]) -> None:
+    document = {"id": "https://hit.example/a/1", "type": "Like"} | ({"@context": context} if context else {})
+    injected = with_proof_context(document)
+    assert injected["@context"] == expected
+    assert injected["id"] == document["id"]
+    assert document.get("@context") == context  # the input is left alone
