@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from fediverse_hit.protocol.notes import format_datetime
-from fediverse_hit.protocol.vocab import AS_CONTEXT, PUBLIC_COLLECTION
+from fediverse_hit.protocol.vocab import AS_CONTEXT
 
 
 def build_create(activity_id: str, note: Mapping[str, Any]) -> dict[str, Any]:
@@ -74,12 +74,6 @@ def build_tombstone(object_id: str, deleted: datetime, former_type: str = "Note"
 def build_like(activity_id: str, actor: str, object_id: str) -> dict[str, Any]:
     """`actor` likes the object (Mastodon's LikeSerializer: no audience)."""
     return {"@context": AS_CONTEXT, "id": activity_id, "type": "Like", "actor": actor, "object": object_id}
-
-
-def announce_addressing(author: str, actor_followers: str) -> tuple[list[str], list[str]]:
-    """(to, cc) of a public boost: Mastodon's tag_manager puts the boosted author, then the
-    booster's followers, in `cc`."""
-    return [PUBLIC_COLLECTION], [author, actor_followers]
 
 
 def build_announce(

@@ -250,13 +250,37 @@ def _verify_one(
     proof_bytes = _decode_proof_value(proof.get("proofValue"))
     signed_document = _restore_signed_context(unsecured, options, policy.allow_appended_contexts)
     public_key = _resolve_key(resolve_key, method)
-    try:
-        public_key.verify(proof_bytes, hash_proof_data(signed_document, options, canonicalize))
-    except InvalidSignature:
+    if not any(
+        _signature_holds(public_key, proof_bytes, signed_document, config, canonicalize)
+        for config in _signed_configs(options, signed_document)
+    ):
         reason = "signature does not match (document or proof altered, or wrong key)"
-        raise ProofError(reason) from None
+        raise ProofError(reason)
     proof_copy = copy.deepcopy(dict(proof))
     return VerifiedProof(method, purpose, created, proof_copy, signed_document, index)
+
+
+def _signed_configs(options: Mapping[str, Any], document: JsonObject) -> list[Mapping[str, Any]]:
+    """The proof configurations the signer may have hashed. vc-di-eddsa §3.3.5 copies the
+    document's @context into the configuration, so a proof sent without @context was signed over
+    that (Fedify verifies so, packages/fedify/src/sig/proof.ts); some signers hash it as sent."""
+    if "@context" in options or "@context" not in document:
+        return [options]
+    return [{**options, "@context": document["@context"]}, options]
+
+
+def _signature_holds(
+    key: ed25519.Ed25519PublicKey,
+    signature: bytes,
+    document: JsonObject,
+    config: Mapping[str, Any],
+    canonicalize: Canonicalizer,
+) -> bool:
+    try:
+        key.verify(signature, hash_proof_data(document, config, canonicalize))
+    except InvalidSignature:
+        return False
+    return True
 
 
 def _check_suite(options: Mapping[str, Any]) -> None:

@@ -13,7 +13,6 @@ import pytest
 from fediverse_hit.protocol.activities import build_undo, parse_activity
 from fediverse_hit.protocol.addressing import addressing_for
 from fediverse_hit.protocol.content_activities import (
-    announce_addressing,
     build_announce,
     build_create,
     build_delete_note,
@@ -119,10 +118,11 @@ def test_like_and_its_undo() -> None:
     assert undo["object"] == {key: value for key, value in like.items() if key != "@context"}
 
 
-def test_public_boost_is_addressed_as_mastodon_addresses_it() -> None:
-    to, cc = announce_addressing(ALICE, f"{BOB}/followers")
+def test_announce_carries_the_addressing_it_is_given() -> None:
+    # The addressing production gives a boost is checked on what it queues, in
+    # tests/protocol/test_jsonld_contexts.py::test_a_boost_is_addressed_as_mastodon_addresses_it.
     boost = build_announce(f"{BOB}/statuses/1/activity", BOB, NOTE_ID,
-                           datetime(2026, 1, 2, tzinfo=UTC), to, cc)
+                           datetime(2026, 1, 2, tzinfo=UTC), [PUBLIC_COLLECTION], [ALICE, f"{BOB}/followers"])
     assert boost == {
         "@context": AS_CONTEXT, "id": f"{BOB}/statuses/1/activity", "type": "Announce", "actor": BOB,
         "published": "2026-01-02T00:00:00Z", "to": [PUBLIC_COLLECTION],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,9 @@ from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 from pyld.jsonld import JsonLdError
 
+from fediverse_hit.federation.contribution_documents import current_version_text
+from fediverse_hit.federation.interactions import boost, like, unboost, unlike
+from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.activities import (
     build_block,
     build_collection_change,
@@ -32,7 +35,6 @@ from fediverse_hit.protocol.activities import (
 from fediverse_hit.protocol.actors import ActorImage, ActorInput, ActorKeyInput, build_actor
 from fediverse_hit.protocol.addressing import addressing_for
 from fediverse_hit.protocol.content_activities import (
-    announce_addressing,
     build_announce,
     build_create,
     build_delete_note,
@@ -40,7 +42,7 @@ from fediverse_hit.protocol.content_activities import (
     build_tombstone,
     build_update,
 )
-from fediverse_hit.protocol.integrity_proofs import create_proof, verify_proof, with_proof_context
+from fediverse_hit.protocol.integrity_proofs import create_proof, verify_proof
 from fediverse_hit.protocol.keys import generate_ed25519_key, generate_rsa_key, load_public_key_pem
 from fediverse_hit.protocol.notes import NoteAttachment, NoteFields, NoteTag, build_note
 from fediverse_hit.protocol.vocab import (
@@ -52,6 +54,10 @@ from fediverse_hit.protocol.vocab import (
     SECURITY_V1,
     WEBFINGER_CONTEXT,
 )
+from fediverse_hit.services.accounts import create_account
+from fediverse_hit.store.database import close_database, open_database
+from fediverse_hit.store.models import Actor, Contribution, OutgoingActivity
+from tests.asgi_forms import PASSWORD
 
 CONTEXTS = Path(__file__).resolve().parent.parent / "fixtures" / "jsonld-contexts"
 PRELOADED = {
@@ -269,9 +275,9 @@ def test_like() -> None:
 
 
 def test_announce() -> None:
-    to, cc = announce_addressing(BOB, FOLLOWERS)
+    # The addressing federation/interactions.py gives a boost: public, cc the author and followers.
     announce = build_announce("https://hit.example/activities/b1", ALICE, f"{BOB}/statuses/1",
-                              datetime(2026, 11, 26, tzinfo=UTC), to, cc)
+                              datetime(2026, 11, 26, tzinfo=UTC), [f"{AS}Public"], [BOB, FOLLOWERS])
     assert_properties_survive(announce, {**ACTIVITY_PROPERTIES, **ADDRESSED, "published": f"{AS}published"})
 
 
@@ -315,21 +321,66 @@ def test_delete_of_the_actor() -> None:
                               {**ACTIVITY_PROPERTIES, "to": f"{AS}to"})
 
 
-# federation/interactions.py and publishing.py sign these through `with_proof_context`: AS2 alone
-# does not define `proof` (its `"@vocab": "_:"` would make it the blank-node property `_:proof`),
-# so the data-integrity/v1 context is appended before signing and a JSON-LD reader sees the proof.
-@pytest.mark.parametrize("kind", ["Like", "Announce", "Delete", "Undo"])
-def test_signed_activity_as_sent_keeps_its_proof(kind: str) -> None:
-    like = build_like("https://hit.example/activities/l1", ALICE, f"{BOB}/statuses/1")
-    activity = {
-        "Like": like,
-        "Announce": build_announce("https://hit.example/activities/b1", ALICE, f"{BOB}/statuses/1",
-                                   datetime(2026, 11, 26, tzinfo=UTC), *announce_addressing(BOB, FOLLOWERS)),
-        "Delete": build_delete_note("https://hit.example/activities/d1", ALICE, NOTE_ID, [f"{AS}Public"], []),
-        "Undo": build_undo("https://hit.example/activities/u2", ALICE, like),
-    }[kind]
-    (node,) = expand_strictly(signed(with_proof_context(activity)))
-    assert f"{SEC}proof" in node
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[None]:
+    await open_database(database_url)
+    try:
+        yield
+    finally:
+        await close_database()
+
+
+async def _sent_by_alice(urls: InstanceUrls) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Alice likes, boosts, then takes back both on a remote post; returns the activities
+    production queued for delivery (as stored, by type; the Undos by their object's type) and
+    the signed Note it serves for a post of hers."""
+    alice = (await create_account("alice", PASSWORD, urls)).actor
+    bob = await Actor.create(uri=BOB, username="bob", domain="other.example", inbox=f"{BOB}/inbox",
+                             followers_url=f"{BOB}/followers")
+    post = await Contribution.create(uri=f"{BOB}/statuses/1", author=bob, published_at=datetime.now(UTC))
+    await post.fetch_related("author")
+    for step in (like, boost, unlike, unboost):
+        await step(alice, post, urls)
+    sent: dict[str, dict[str, Any]] = {}
+    for row in await OutgoingActivity.filter(sender=alice).order_by("id"):
+        activity = json.loads(row.body)
+        kind = activity["type"] if activity["type"] != "Undo" else f"Undo {activity['object']['type']}"
+        sent[kind] = activity
+    own = await Contribution.create(uri=urls.contribution("1"), local_id="1", author=alice, local=True,
+                                    title="Dusk", content_html="<p>From the pier.</p>", published_at=datetime.now(UTC))
+    await own.fetch_related("author")
+    note = json.loads(await current_version_text(own, urls))
+    return sent, note
+
+
+@pytest.mark.anyio
+async def test_activities_as_production_sends_them_keep_their_proof(db: None, urls: InstanceUrls) -> None:
+    # What federation/interactions.py queues (signed by contribution_documents.sign_document), read
+    # back from the outbox: AS2 alone does not define `proof` (its `"@vocab": "_:"` would make it
+    # the blank-node property `_:proof`), so production must inject the data-integrity context.
+    sent, _ = await _sent_by_alice(urls)
+    assert sorted(sent) == ["Announce", "Like", "Undo Announce", "Undo Like"]
+    for kind, activity in sent.items():
+        (node,) = expand_strictly(activity)
+        assert f"{SEC}proof" in node, kind
+        assert node[f"{AS}actor"] == [{"@id": activity["actor"]}], kind
+
+
+@pytest.mark.anyio
+async def test_a_boost_is_addressed_as_mastodon_addresses_it(db: None, urls: InstanceUrls) -> None:
+    # Mastodon's tag_manager: public, with the boosted author and the booster's followers in cc.
+    sent, _ = await _sent_by_alice(urls)
+    announce = sent["Announce"]
+    assert (announce["to"], announce["cc"]) == ([f"{AS}Public"], [BOB, urls.user_collection("alice", "followers")])
+
+
+@pytest.mark.anyio
+async def test_the_note_as_production_serves_it_expands_with_its_proof(db: None, urls: InstanceUrls) -> None:
+    _, note = await _sent_by_alice(urls)
+    (node,) = expand_strictly(note)
+    (proof_graph,) = node[f"{SEC}proof"]
+    assert proof_graph["@graph"][0]["@type"] == [f"{SEC}DataIntegrityProof"]
+    assert node[f"{AS}attributedTo"] == [{"@id": note["attributedTo"]}]
 
 
 def test_without_the_injected_context_the_proof_is_lost() -> None:
