@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from fediverse_hit.app import create_app
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.settings import Settings, ensure_data_dir, load_settings
-from fediverse_hit.store.database import apply_migrations, close_database
+from fediverse_hit.store.database import apply_migrations, close_database, open_database
 
 POSTGRES_URL = os.environ.get("HIT_TEST_POSTGRES_URL", "").rstrip("/")
 TEST_DOMAIN = "hit.test"
@@ -100,6 +100,16 @@ def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
         path = tmp_path / "hit.sqlite3"
         shutil.copyfile(template_database, path)
         yield f"sqlite://{path}"
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[None]:
+    """The test's migrated database, open for the models (no web app)."""
+    await open_database(database_url)
+    try:
+        yield
+    finally:
+        await close_database()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,7 +55,6 @@ from fediverse_hit.protocol.vocab import (
     WEBFINGER_CONTEXT,
 )
 from fediverse_hit.services.accounts import create_account
-from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.store.models import Actor, Contribution, OutgoingActivity
 from tests.asgi_forms import PASSWORD
 
@@ -320,14 +319,6 @@ def test_delete_of_the_actor() -> None:
     assert_properties_survive(build_delete_actor("https://hit.example/activities/x1", ALICE),
                               {**ACTIVITY_PROPERTIES, "to": f"{AS}to"})
 
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[None]:
-    await open_database(database_url)
-    try:
-        yield
-    finally:
-        await close_database()
 
 
 async def _sent_by_alice(urls: InstanceUrls) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:

@@ -3,14 +3,12 @@ counts that skip deleted replies; idempotent adding; removing only one's own."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 
 from fediverse_hit.services.notifications import list_notifications, mark_all_read, notify, unread_count, withdraw
 from fediverse_hit.services.remote_contributions import mark_remote_deleted
-from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.store.interactions import (
     Counts,
     add_boost,
@@ -27,14 +25,6 @@ from fediverse_hit.store.models import Actor, Block, Contribution
 
 pytestmark = pytest.mark.anyio
 
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[None]:
-    await open_database(database_url)
-    try:
-        yield
-    finally:
-        await close_database()
 
 
 async def person(name: str, *, local: bool = True) -> Actor:

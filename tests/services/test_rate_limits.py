@@ -7,14 +7,12 @@ one attacker would), which a read-then-write counter lets through.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from fediverse_hit.errors import RateLimited
 from fediverse_hit.services.rate_limits import RateLimit, address_key, take_hit
-from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.store.models import RateLimitCounter
 from fediverse_hit.store.rate_limits import add_hit
 
@@ -23,14 +21,6 @@ pytestmark = pytest.mark.anyio
 NOON = datetime(2026, 1, 5, 12, 0, 0, tzinfo=UTC)
 TEN_A_MINUTE = RateLimit("test", 10, 60, "Slow down.")
 
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[None]:
-    await open_database(database_url)
-    try:
-        yield
-    finally:
-        await close_database()
 
 
 async def test_concurrent_hits_are_each_counted_once(db: None) -> None:

@@ -11,21 +11,12 @@ import pytest
 
 from fediverse_hit.protocol.notes import parse_note
 from fediverse_hit.services.remote_contributions import store_remote_note
-from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.store.models import Actor, ContributionTag, MediaAttachment, Mention
 
 pytestmark = pytest.mark.anyio
 
 AUTHOR = "http://remote.example/users/spammer"
 
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[None]:
-    await open_database(database_url)
-    try:
-        yield
-    finally:
-        await close_database()
 
 
 class StatementCounter(logging.Handler):

@@ -34,6 +34,15 @@ async def bob_client(app: Starlette, settings: Settings, urls: InstanceUrls) -> 
 
 
 @pytest.fixture
+async def carol_client(app: Starlette, settings: Settings, urls: InstanceUrls) -> AsyncIterator[httpx.AsyncClient]:
+    """Carol, logged in on a browser of her own; she follows nobody."""
+    await create_account("carol", PASSWORD, urls)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:
+        await log_in(http, "carol")
+        yield http
+
+
+@pytest.fixture
 async def anonymous(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """A visitor who is not logged in."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:

@@ -14,7 +14,6 @@ from fediverse_hit.services.accounts import create_account
 from fediverse_hit.services.instance import set_registration_mode
 from fediverse_hit.services.invites import create_invite
 from fediverse_hit.services.tokens import authenticate_token, create_token, revoke_token
-from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import AccessToken, Account, Actor, Invite
 
 pytestmark = pytest.mark.anyio

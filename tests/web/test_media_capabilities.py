@@ -11,7 +11,6 @@ import hashlib
 import io
 import os
 import wave
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,14 +19,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from PIL import Image
-from starlette.applications import Starlette
 
 from fediverse_hit.federation.relationships import follow_account
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.services.accounts import create_account
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Account, Actor, Contribution, ContributionTag, Follow, MediaAttachment
-from tests.asgi_forms import HTML, PASSWORD, csrf_from, log_in
+from tests.asgi_forms import HTML, PASSWORD, csrf_from
 
 pytestmark = pytest.mark.anyio
 
@@ -89,14 +86,6 @@ async def secret(client: httpx.AsyncClient, alice: Account, bob_client: httpx.As
     await follow_account(await Actor.get(username="bob"), await Actor.get(username="alice"), urls)
     return Secret(image, audio, [*await media_names(image), *await media_names(audio)])
 
-
-@pytest.fixture
-async def carol_client(app: Starlette, settings: Settings, urls: InstanceUrls) -> AsyncIterator[httpx.AsyncClient]:
-    """Carol, logged in, who does not follow Alice."""
-    await create_account("carol", PASSWORD, urls)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:
-        await log_in(http, "carol")
-        yield http
 
 
 def leaked(names: list[str], body: str) -> list[str]:

@@ -5,20 +5,16 @@ show nothing across a block. Hostile case throughout: reading a title one was no
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 from fediverse_hit.federation.relationships import block_account, follow_account
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.services.accounts import create_account
-from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Account, Actor
-from tests.asgi_forms import HTML, PASSWORD, log_in
+from tests.asgi_forms import HTML
 from tests.web.test_contribution_pages import publish_page, submit
 
 pytestmark = pytest.mark.anyio
@@ -34,14 +30,6 @@ class Thread:
     parent: str
     reply: str
 
-
-@pytest.fixture
-async def carol_client(app: Starlette, settings: Settings, urls: InstanceUrls) -> AsyncIterator[httpx.AsyncClient]:
-    """Carol, logged in on a browser of her own."""
-    await create_account("carol", PASSWORD, urls)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.base_url) as http:
-        await log_in(http, "carol")
-        yield http
 
 
 async def actor(name: str) -> Actor:
