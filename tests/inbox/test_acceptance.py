@@ -98,16 +98,16 @@ async def test_fields_too_long_or_unstorable_get_400_before_any_write(inbox: Inb
     zoe = inbox.network.person("zoe")
     follow = _follow(zoe, inbox.urls.user("alice"))
     hostile = {
-        "activity id": {**follow, "id": zoe.actor_id + "/" + "i" * 3000},
-        "activity type": {**follow, "type": "T" * 65},
-        "actor IRI": {**follow, "actor": zoe.actor_id + "?" + "a" * 3000},
-        "NUL": {**follow, "id": zoe.actor_id + "/nul\u0000"},
-        "not valid Unicode": {**follow, "id": zoe.actor_id + "/\ud800"},
+        "The activity id is longer than 2048 characters.": {**follow, "id": zoe.actor_id + "/" + "i" * 3000},
+        "The activity type is longer than 64 characters.": {**follow, "type": "T" * 65},
+        "The actor IRI is longer than 2048 characters.": {**follow, "actor": zoe.actor_id + "?" + "a" * 3000},
+        "The activity id contains a NUL character.": {**follow, "id": zoe.actor_id + "/nul\u0000"},
+        "The activity id is not valid Unicode.": {**follow, "id": zoe.actor_id + "/\ud800"},
     }
-    for name, activity in hostile.items():
+    for message, activity in hostile.items():
         response = await inbox.post(json.dumps(activity).encode(), zoe)
-        assert response.status_code == 400, name
-        assert name in response.text
+        assert response.status_code == 400, message
+        assert response.json() == {"error": message}
     assert await _stored_ids() == []
 
 
@@ -116,7 +116,7 @@ async def test_key_id_too_long_gets_400_without_fetching_it(inbox: InboxHarness)
     long_key = zoe.actor_id + "?" + "k" * 3000 + "#main-key"
     response = await inbox.post(_follow(zoe, inbox.urls.user("alice")), zoe, key_id=long_key)
     assert response.status_code == 400
-    assert "keyId is longer than 2048" in response.text
+    assert response.json() == {"error": "The keyId is longer than 2048 characters."}
     assert inbox.network.fetched() == []
 
 
@@ -124,7 +124,7 @@ async def test_unsigned_post_gets_401(inbox: InboxHarness) -> None:
     zoe = inbox.network.person("zoe")
     response = await inbox.post(_follow(zoe, inbox.urls.user("alice")), None)
     assert response.status_code == 401
-    assert "not signed" in response.text
+    assert response.json() == {"error": "Request is not signed (no Signature or Signature-Input header)."}
 
 
 async def test_tampered_body_and_wrong_private_key_get_401(inbox: InboxHarness) -> None:
@@ -182,7 +182,9 @@ async def test_request_signed_for_another_server_and_replayed_here_gets_401(inbo
     # Signed correctly, over Host: elsewhere.example (delivered there, then replayed to us).
     response = await inbox.post(follow, zoe, host="elsewhere.example")
     assert response.status_code == 401
-    assert "addressed to 'elsewhere.example'" in response.text
+    assert response.json() == {
+        "error": f"The request was addressed to 'elsewhere.example', not to this server ({inbox.urls.domain})."
+    }
     assert await _stored_ids() == []
 
 
@@ -204,7 +206,7 @@ async def test_signer_other_than_the_actor_without_proof_gets_401(inbox: InboxHa
     relay = inbox.network.person("relay", "relay.example")
     response = await inbox.post(_follow(zoe, inbox.urls.user("alice")), relay)
     assert response.status_code == 401
-    assert "signer is not the activity's actor" in response.text
+    assert response.json() == {"error": "The signer is not the activity's actor and no proof by the actor holds."}
 
 
 async def test_activity_id_on_another_server_than_the_actor_gets_403(inbox: InboxHarness) -> None:
@@ -212,7 +214,7 @@ async def test_activity_id_on_another_server_than_the_actor_gets_403(inbox: Inbo
     forged = {**_follow(zoe, inbox.urls.user("alice")), "id": "https://victim.example/activities/1"}
     response = await inbox.post(forged, zoe)
     assert response.status_code == 403
-    assert "activity id is not on the actor's server" in response.text
+    assert response.json() == {"error": "The activity id is not on the actor's server."}
 
 
 async def test_create_update_delete_of_an_embedded_object_from_another_server_get_403(inbox: InboxHarness) -> None:
@@ -221,7 +223,7 @@ async def test_create_update_delete_of_an_embedded_object_from_another_server_ge
     for kind in ("Create", "Update", "Delete"):
         response = await inbox.post(zoe.activity(kind, foreign), zoe)
         assert response.status_code == 403, kind
-        assert "object is not on the actor's server" in response.text
+        assert response.json() == {"error": "The object is not on the actor's server."}
     # Announce brings others' posts: an embedded foreign object is accepted.
     assert (await inbox.post(zoe.activity("Announce", foreign), zoe)).status_code == 202
 
@@ -236,6 +238,7 @@ async def test_key_on_a_blocked_domain_gets_403_before_the_key_is_fetched(inbox:
     await add_domain_block("blocked.example", "spam")
     response = await inbox.post(_follow(zoe, inbox.urls.user("alice")), zoe)
     assert response.status_code == 403
+    assert response.json() == {"error": "Requests from this domain are refused."}
     assert inbox.network.fetched() == []
 
 
@@ -246,7 +249,7 @@ async def test_actor_on_a_blocked_domain_relayed_with_a_valid_proof_gets_403(inb
     proven = zoe.prove(_follow(zoe, inbox.urls.user("alice")))
     response = await inbox.post(proven, relay)
     assert response.status_code == 403
-    assert "Activities from this domain" in response.text
+    assert response.json() == {"error": "Activities from this domain are refused."}
 
 
 async def test_repeated_activity_id_is_accepted_and_stored_once(inbox: InboxHarness) -> None:
