@@ -101,5 +101,6 @@ async def test_likes_and_boosts_tell_the_author_and_withdrawing_takes_it_back() 
     await contribution_liked(bob, await Contribution.get(id=liked.id))
     await contribution_boosted(bob, liked)
     assert await told(alice) == [(NotificationKind.LIKE, "bob"), (NotificationKind.BOOST, "bob")]
+    assert [n.contribution_id for n in await list_notifications(alice)] == [liked.id, liked.id]  # type: ignore[attr-defined]
     await reaction_withdrawn(NotificationKind.LIKE, bob, liked.id)
     assert await told(alice) == [(NotificationKind.BOOST, "bob")]
