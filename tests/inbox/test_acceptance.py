@@ -14,7 +14,7 @@ from fediverse_hit.errors import Unauthorized
 from fediverse_hit.federation.inbox import InboundPost, check_addressed_here
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.domain_blocks import add_domain_block
-from fediverse_hit.store.models import Actor, Follow, InboxItem, OutgoingActivity
+from fediverse_hit.store.models import Actor, Follow, HostHealth, InboxItem, OutgoingActivity
 from tests.inbox_harness import InboxHarness, RemotePerson
 
 pytestmark = pytest.mark.anyio
@@ -296,3 +296,33 @@ async def test_signature_header_that_cannot_be_parsed_gets_401(inbox: InboxHarne
     response = await inbox.client.post("/inbox", content=body, headers=headers)
     assert response.status_code == 401
     assert "Invalid signature" in response.text
+
+
+def test_an_instance_on_an_ipv6_address_accepts_its_bracketed_host_with_and_without_the_port() -> None:
+    urls = InstanceUrls(scheme="https", domain="[2001:db8::1]:8443")
+
+    def post(host: str) -> InboundPost:
+        return InboundPost("POST", f"https://{host}/inbox", [("host", host)], b"{}")
+
+    check_addressed_here(post("[2001:db8::1]:8443"), urls)
+    check_addressed_here(post("[2001:db8::1]"), urls)
+    with pytest.raises(Unauthorized):  # hostile: another address on the same network
+        check_addressed_here(post("[2001:db8::2]"), urls)
+
+
+async def test_a_second_delivery_signed_with_a_verified_key_fetches_nothing(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe")
+    assert (await inbox.post(_follow(zoe, inbox.urls.user("alice"), "1"), zoe)).status_code == 202
+    fetched_once = inbox.network.fetched()
+    assert (await inbox.post(_follow(zoe, inbox.urls.user("alice"), "2"), zoe)).status_code == 202
+    assert inbox.network.fetched() == fetched_once == [zoe.actor_id]
+
+
+async def test_a_server_given_up_on_is_reachable_again_once_it_delivers_a_signed_activity(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe", "back.example")
+    await HostHealth.create(
+        host="back.example", consecutive_failures=9, failure_days=["2026-12-01"], unavailable_since=datetime.now(UTC)
+    )
+    assert (await inbox.post(_follow(zoe, inbox.urls.user("alice")), zoe)).status_code == 202
+    health = await HostHealth.get(host="back.example")
+    assert (health.consecutive_failures, health.failure_days, health.unavailable_since) == (0, [], None)
