@@ -13,7 +13,7 @@ import pytest
 from fediverse_hit.services.accounts import delete_account
 from fediverse_hit.services.follows import request_follow
 from fediverse_hit.store.contributions import new_local_id
-from fediverse_hit.store.models import Account, Actor, Block, Boost, Contribution, Follow, Like, OutgoingActivity
+from fediverse_hit.store.models import Account, Actor, Block, Boost, Contribution, Follow, InboxItem, Like, OutgoingActivity
 from fediverse_hit.store.notifications import list_notifications
 from tests.inbox_harness import InboxHarness, RemotePerson
 
@@ -473,3 +473,31 @@ async def test_block_of_someone_not_local_changes_nothing(inbox: InboxHarness, w
     assert await Block.all().count() == 0
     assert await Follow.all().count() == 1
 
+
+
+async def test_boost_keeps_the_audience_its_booster_gave_it(inbox: InboxHarness, world: World) -> None:
+    public = "https://www.w3.org/ns/activitystreams#Public"
+    audiences = {  # Announce number: (to, cc) as Mastodon sends each visibility of a boost
+        "1": ([public], [world.zoe.followers]),
+        "2": ([world.zoe.followers], [public]),
+        "3": ([world.zoe.followers], []),
+        "4": (public, world.zoe.followers),  # one IRI, not in a list
+    }
+    for suffix, (to, cc) in audiences.items():
+        post = await _local_post(world.alice, inbox)  # one boost per person and post
+        await inbox.deliver(world.zoe.activity("Announce", post.uri, suffix, to=to, cc=cc), world.zoe)
+    boosts = await Boost.all().order_by("id").values_list("visibility", flat=True)
+    assert boosts == ["public", "unlisted", "followers", "public"]
+
+
+async def test_create_by_iri_of_a_document_naming_another_id_is_not_stored(inbox: InboxHarness, world: World) -> None:
+    await inbox.follow(world.alice, world.zoe_here)
+    note = world.zoe.note(1)
+    # hostile: Zoe's server answers the IRI with a document claiming to be another post
+    inbox.network.documents[note["id"]] = {**note, "id": world.zoe.note(2)["id"]}
+    response = await inbox.post(world.zoe.create(note["id"], to=note["to"], cc=note["cc"]), world.zoe)
+    assert response.status_code == 202
+    assert await inbox.process() == (0, 1)
+    assert await Contribution.all().count() == 0
+    item = await InboxItem.get()
+    assert "differs from the URL fetched" in item.last_error
