@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from fediverse_hit.services.accounts import delete_account
@@ -501,3 +502,48 @@ async def test_create_by_iri_of_a_document_naming_another_id_is_not_stored(inbox
     assert await Contribution.all().count() == 0
     item = await InboxItem.get()
     assert "differs from the URL fetched" in item.last_error
+
+
+async def test_an_edit_that_adds_a_mention_tells_only_the_newly_mentioned(inbox: InboxHarness, world: World) -> None:
+    bob = await inbox.local_person("bob")
+    alice_tag = {"type": "Mention", "href": world.alice.uri, "name": "@alice"}
+    note = await _zoe_note_stored(inbox, world, tag=[alice_tag])
+    bob_tag = {"type": "Mention", "href": bob.uri, "name": "@bob"}
+    edited = {**note, "tag": [alice_tag, bob_tag], "updated": "2026-11-02T10:00:00Z"}
+    await inbox.deliver(world.zoe.activity("Update", edited), world.zoe)
+    assert (await _kinds(world.alice), await _kinds(bob)) == (["mention"], ["mention"])
+
+
+async def test_objects_are_fetched_with_a_signed_get(inbox: InboxHarness, world: World) -> None:
+    await inbox.follow(world.alice, world.zoe_here)
+    note = world.zoe.note(1)
+    inbox.network.serve(note)
+    await inbox.deliver(world.zoe.create(note["id"], to=note["to"], cc=note["cc"]), world.zoe)
+    [request] = [r for r in inbox.network.requests if str(r.url) == note["id"]]
+    assert "keyId=" in request.headers["signature"]  # servers in authorized-fetch mode answer only these
+    assert await _stored(note["id"]) is not None
+
+
+async def test_an_object_answered_as_html_is_not_stored(inbox: InboxHarness, world: World) -> None:
+    await inbox.follow(world.alice, world.zoe_here)
+    note = world.zoe.note(1)
+    inbox.network.serve(note)
+    inbox.network.content_types[note["id"]] = "text/html"  # hostile: a page, not an ActivityStreams document
+    await inbox.post(world.zoe.create(note["id"], to=note["to"], cc=note["cc"]), world.zoe)
+    assert await inbox.process() == (0, 1)
+    assert await Contribution.all().count() == 0
+    assert "text/html" in (await InboxItem.get()).last_error
+
+
+async def test_boost_of_a_post_of_ours_that_does_not_exist_fetches_nothing(inbox: InboxHarness, world: World) -> None:
+    await inbox.follow(world.alice, world.zoe_here)
+    inbox.network.requests.clear()
+    await inbox.deliver(world.zoe.activity("Announce", inbox.urls.contribution("999")), world.zoe)
+    assert inbox.network.fetched() == []
+    assert await Boost.all().count() == 0
+
+
+async def test_a_hashtag_linking_to_a_local_profile_notifies_nobody(inbox: InboxHarness, world: World) -> None:
+    # hostile: a Hashtag whose href is Alice's profile, to get a mention notification to her
+    await _zoe_note_stored(inbox, world, tag=[{"type": "Hashtag", "href": world.alice.uri, "name": "#alice"}])
+    assert await _kinds(world.alice) == []
