@@ -154,6 +154,25 @@ async def test_reject_of_something_else_than_a_follow_changes_nothing(inbox: Inb
     assert await _follow_state() == ["pending"]
 
 
+@pytest.mark.parametrize(("answer", "state"), [("Accept", ["accepted"]), ("Reject", [])])
+async def test_an_answer_naming_the_follow_by_its_id_alone_is_matched(
+    inbox: InboxHarness, world: World, answer: str, state: list[str]
+) -> None:
+    follow = await _alice_asks_to_follow_zoe(world)
+    await inbox.deliver(world.zoe.activity(answer, follow["id"]), world.zoe)
+    assert await _follow_state() == state
+
+
+@pytest.mark.parametrize(("answer", "state"), [("Accept", ["accepted"]), ("Reject", [])])
+async def test_an_answer_to_a_follow_whose_id_was_re_minted_is_matched_by_its_follower(
+    inbox: InboxHarness, world: World, answer: str, state: list[str]
+) -> None:
+    follow = await _alice_asks_to_follow_zoe(world)
+    re_minted = {**follow, "id": "https://remote.example/follows/4242"}  # servers that keep no Follow id
+    await inbox.deliver(world.zoe.activity(answer, re_minted), world.zoe)
+    assert await _follow_state() == state
+
+
 # Undo
 
 
