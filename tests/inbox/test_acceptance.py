@@ -326,3 +326,11 @@ async def test_a_server_given_up_on_is_reachable_again_once_it_delivers_a_signed
     assert (await inbox.post(_follow(zoe, inbox.urls.user("alice")), zoe)).status_code == 202
     health = await HostHealth.get(host="back.example")
     assert (health.consecutive_failures, health.failure_days, health.unavailable_since) == (0, [], None)
+
+
+def test_a_host_header_with_a_port_that_is_no_number_is_refused_with_the_reason() -> None:
+    urls = InstanceUrls(scheme="https", domain="hit.test")
+    hostile = InboundPost("POST", "https://hit.test:http/inbox", [("host", "hit.test:http")], b"{}")
+    with pytest.raises(Unauthorized) as refused:
+        check_addressed_here(hostile, urls)
+    assert refused.value.message.startswith("The Host header is not valid: Port could not be cast")
