@@ -334,3 +334,12 @@ def test_a_host_header_with_a_port_that_is_no_number_is_refused_with_the_reason(
     with pytest.raises(Unauthorized) as refused:
         check_addressed_here(hostile, urls)
     assert refused.value.message.startswith("The Host header is not valid: Port could not be cast")
+
+
+async def test_fields_exactly_as_long_as_their_columns_are_accepted(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe")
+    follow = _follow(zoe, inbox.urls.user("alice"))
+    longest_id = zoe.actor_id + "/" + "i" * (2048 - len(zoe.actor_id) - 1)
+    at_the_limit = {**follow, "id": longest_id, "type": "T" * 64}
+    assert (await inbox.post(at_the_limit, zoe)).status_code == 202
+    assert await _stored_ids() == [longest_id]
