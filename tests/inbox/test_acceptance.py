@@ -343,3 +343,11 @@ async def test_fields_exactly_as_long_as_their_columns_are_accepted(inbox: Inbox
     at_the_limit = {**follow, "id": longest_id, "type": "T" * 64}
     assert (await inbox.post(at_the_limit, zoe)).status_code == 202
     assert await _stored_ids() == [longest_id]
+
+
+async def test_a_body_that_is_not_utf8_is_refused_with_the_reason(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe")
+    utf16 = json.dumps(_follow(zoe, inbox.urls.user("alice"))).encode("utf-16")  # hostile: decodes as JSON, not as text
+    response = await inbox.post(utf16, zoe)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Body is not UTF-8: 'utf-8' codec can't decode")

@@ -93,3 +93,11 @@ async def test_a_repeated_addressee_counts_once_toward_the_hundred(inbox: InboxH
     stranger = inbox.network.person("stranger", "far.example")
     repeated = ["https://far.example/users/u1"] * 150
     assert await _stored(await _deliver_note(inbox, stranger, to=[*repeated, alice.uri], cc=[]))
+
+
+async def test_the_objects_own_audience_counts_when_the_activity_names_nobody(inbox: InboxHarness) -> None:
+    alice = await inbox.local_person("alice")
+    stranger = inbox.network.person("stranger", "far.example")
+    note = stranger.note(1, to=[alice.uri], cc=[])
+    await inbox.deliver(stranger.create(note, to=[], cc=[]), stranger)
+    assert await _stored(note["id"])
