@@ -154,6 +154,7 @@ class Network:
     hanging: set[str] = field(default_factory=set)
     gates: dict[str, asyncio.Event] = field(default_factory=dict)
     openers: dict[str, asyncio.Event] = field(default_factory=dict)
+    content_types: dict[str, str] = field(default_factory=dict)  # by URL; AS2 unless given
 
     def hold(self, host: str, *, until_fetched: str) -> None:
         """Requests to `host` wait until a request for `until_fetched` has arrived."""
@@ -190,7 +191,8 @@ class Network:
         if document is None:
             return httpx.Response(404)
         body = json.dumps(document).encode()
-        return httpx.Response(200, stream=httpx.ByteStream(body), headers={"Content-Type": AS2})
+        content_type = self.content_types.get(url, AS2)
+        return httpx.Response(200, stream=httpx.ByteStream(body), headers={"Content-Type": content_type})
 
 
 @dataclass

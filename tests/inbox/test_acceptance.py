@@ -14,7 +14,7 @@ from fediverse_hit.errors import Unauthorized
 from fediverse_hit.federation.inbox import InboundPost, check_addressed_here
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.domain_blocks import add_domain_block
-from fediverse_hit.store.models import Actor, Follow, InboxItem, OutgoingActivity
+from fediverse_hit.store.models import Actor, Follow, HostHealth, InboxItem, OutgoingActivity
 from tests.inbox_harness import InboxHarness, RemotePerson
 
 pytestmark = pytest.mark.anyio
@@ -98,16 +98,16 @@ async def test_fields_too_long_or_unstorable_get_400_before_any_write(inbox: Inb
     zoe = inbox.network.person("zoe")
     follow = _follow(zoe, inbox.urls.user("alice"))
     hostile = {
-        "activity id": {**follow, "id": zoe.actor_id + "/" + "i" * 3000},
-        "activity type": {**follow, "type": "T" * 65},
-        "actor IRI": {**follow, "actor": zoe.actor_id + "?" + "a" * 3000},
-        "NUL": {**follow, "id": zoe.actor_id + "/nul\u0000"},
-        "not valid Unicode": {**follow, "id": zoe.actor_id + "/\ud800"},
+        "The activity id is longer than 2048 characters.": {**follow, "id": zoe.actor_id + "/" + "i" * 3000},
+        "The activity type is longer than 64 characters.": {**follow, "type": "T" * 65},
+        "The actor IRI is longer than 2048 characters.": {**follow, "actor": zoe.actor_id + "?" + "a" * 3000},
+        "The activity id contains a NUL character.": {**follow, "id": zoe.actor_id + "/nul\u0000"},
+        "The activity id is not valid Unicode.": {**follow, "id": zoe.actor_id + "/\ud800"},
     }
-    for name, activity in hostile.items():
+    for message, activity in hostile.items():
         response = await inbox.post(json.dumps(activity).encode(), zoe)
-        assert response.status_code == 400, name
-        assert name in response.text
+        assert response.status_code == 400, message
+        assert response.json() == {"error": message}
     assert await _stored_ids() == []
 
 
@@ -116,7 +116,7 @@ async def test_key_id_too_long_gets_400_without_fetching_it(inbox: InboxHarness)
     long_key = zoe.actor_id + "?" + "k" * 3000 + "#main-key"
     response = await inbox.post(_follow(zoe, inbox.urls.user("alice")), zoe, key_id=long_key)
     assert response.status_code == 400
-    assert "keyId is longer than 2048" in response.text
+    assert response.json() == {"error": "The keyId is longer than 2048 characters."}
     assert inbox.network.fetched() == []
 
 
@@ -124,7 +124,7 @@ async def test_unsigned_post_gets_401(inbox: InboxHarness) -> None:
     zoe = inbox.network.person("zoe")
     response = await inbox.post(_follow(zoe, inbox.urls.user("alice")), None)
     assert response.status_code == 401
-    assert "not signed" in response.text
+    assert response.json() == {"error": "Request is not signed (no Signature or Signature-Input header)."}
 
 
 async def test_tampered_body_and_wrong_private_key_get_401(inbox: InboxHarness) -> None:
@@ -182,7 +182,9 @@ async def test_request_signed_for_another_server_and_replayed_here_gets_401(inbo
     # Signed correctly, over Host: elsewhere.example (delivered there, then replayed to us).
     response = await inbox.post(follow, zoe, host="elsewhere.example")
     assert response.status_code == 401
-    assert "addressed to 'elsewhere.example'" in response.text
+    assert response.json() == {
+        "error": f"The request was addressed to 'elsewhere.example', not to this server ({inbox.urls.domain})."
+    }
     assert await _stored_ids() == []
 
 
@@ -204,7 +206,7 @@ async def test_signer_other_than_the_actor_without_proof_gets_401(inbox: InboxHa
     relay = inbox.network.person("relay", "relay.example")
     response = await inbox.post(_follow(zoe, inbox.urls.user("alice")), relay)
     assert response.status_code == 401
-    assert "signer is not the activity's actor" in response.text
+    assert response.json() == {"error": "The signer is not the activity's actor and no proof by the actor holds."}
 
 
 async def test_activity_id_on_another_server_than_the_actor_gets_403(inbox: InboxHarness) -> None:
@@ -212,7 +214,7 @@ async def test_activity_id_on_another_server_than_the_actor_gets_403(inbox: Inbo
     forged = {**_follow(zoe, inbox.urls.user("alice")), "id": "https://victim.example/activities/1"}
     response = await inbox.post(forged, zoe)
     assert response.status_code == 403
-    assert "activity id is not on the actor's server" in response.text
+    assert response.json() == {"error": "The activity id is not on the actor's server."}
 
 
 async def test_create_update_delete_of_an_embedded_object_from_another_server_get_403(inbox: InboxHarness) -> None:
@@ -221,7 +223,7 @@ async def test_create_update_delete_of_an_embedded_object_from_another_server_ge
     for kind in ("Create", "Update", "Delete"):
         response = await inbox.post(zoe.activity(kind, foreign), zoe)
         assert response.status_code == 403, kind
-        assert "object is not on the actor's server" in response.text
+        assert response.json() == {"error": "The object is not on the actor's server."}
     # Announce brings others' posts: an embedded foreign object is accepted.
     assert (await inbox.post(zoe.activity("Announce", foreign), zoe)).status_code == 202
 
@@ -236,6 +238,7 @@ async def test_key_on_a_blocked_domain_gets_403_before_the_key_is_fetched(inbox:
     await add_domain_block("blocked.example", "spam")
     response = await inbox.post(_follow(zoe, inbox.urls.user("alice")), zoe)
     assert response.status_code == 403
+    assert response.json() == {"error": "Requests from this domain are refused."}
     assert inbox.network.fetched() == []
 
 
@@ -246,7 +249,7 @@ async def test_actor_on_a_blocked_domain_relayed_with_a_valid_proof_gets_403(inb
     proven = zoe.prove(_follow(zoe, inbox.urls.user("alice")))
     response = await inbox.post(proven, relay)
     assert response.status_code == 403
-    assert "Activities from this domain" in response.text
+    assert response.json() == {"error": "Activities from this domain are refused."}
 
 
 async def test_repeated_activity_id_is_accepted_and_stored_once(inbox: InboxHarness) -> None:
@@ -293,3 +296,58 @@ async def test_signature_header_that_cannot_be_parsed_gets_401(inbox: InboxHarne
     response = await inbox.client.post("/inbox", content=body, headers=headers)
     assert response.status_code == 401
     assert "Invalid signature" in response.text
+
+
+def test_an_instance_on_an_ipv6_address_accepts_its_bracketed_host_with_and_without_the_port() -> None:
+    urls = InstanceUrls(scheme="https", domain="[2001:db8::1]:8443")
+
+    def post(host: str) -> InboundPost:
+        return InboundPost("POST", f"https://{host}/inbox", [("host", host)], b"{}")
+
+    check_addressed_here(post("[2001:db8::1]:8443"), urls)
+    check_addressed_here(post("[2001:db8::1]"), urls)
+    with pytest.raises(Unauthorized):  # hostile: another address on the same network
+        check_addressed_here(post("[2001:db8::2]"), urls)
+
+
+async def test_a_second_delivery_signed_with_a_verified_key_fetches_nothing(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe")
+    assert (await inbox.post(_follow(zoe, inbox.urls.user("alice"), "1"), zoe)).status_code == 202
+    fetched_once = inbox.network.fetched()
+    assert (await inbox.post(_follow(zoe, inbox.urls.user("alice"), "2"), zoe)).status_code == 202
+    assert inbox.network.fetched() == fetched_once == [zoe.actor_id]
+
+
+async def test_a_server_given_up_on_is_reachable_again_once_it_delivers_a_signed_activity(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe", "back.example")
+    await HostHealth.create(
+        host="back.example", consecutive_failures=9, failure_days=["2026-12-01"], unavailable_since=datetime.now(UTC)
+    )
+    assert (await inbox.post(_follow(zoe, inbox.urls.user("alice")), zoe)).status_code == 202
+    health = await HostHealth.get(host="back.example")
+    assert (health.consecutive_failures, health.failure_days, health.unavailable_since) == (0, [], None)
+
+
+def test_a_host_header_with_a_port_that_is_no_number_is_refused_with_the_reason() -> None:
+    urls = InstanceUrls(scheme="https", domain="hit.test")
+    hostile = InboundPost("POST", "https://hit.test:http/inbox", [("host", "hit.test:http")], b"{}")
+    with pytest.raises(Unauthorized) as refused:
+        check_addressed_here(hostile, urls)
+    assert refused.value.message.startswith("The Host header is not valid: Port could not be cast")
+
+
+async def test_fields_exactly_as_long_as_their_columns_are_accepted(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe")
+    follow = _follow(zoe, inbox.urls.user("alice"))
+    longest_id = zoe.actor_id + "/" + "i" * (2048 - len(zoe.actor_id) - 1)
+    at_the_limit = {**follow, "id": longest_id, "type": "T" * 64}
+    assert (await inbox.post(at_the_limit, zoe)).status_code == 202
+    assert await _stored_ids() == [longest_id]
+
+
+async def test_a_body_that_is_not_utf8_is_refused_with_the_reason(inbox: InboxHarness) -> None:
+    zoe = inbox.network.person("zoe")
+    utf16 = json.dumps(_follow(zoe, inbox.urls.user("alice"))).encode("utf-16")  # hostile: decodes as JSON, not as text
+    response = await inbox.post(utf16, zoe)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Body is not UTF-8: 'utf-8' codec can't decode")

@@ -8,12 +8,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from fediverse_hit.services.accounts import delete_account
 from fediverse_hit.services.follows import request_follow
 from fediverse_hit.store.contributions import new_local_id
-from fediverse_hit.store.models import Account, Actor, Block, Boost, Contribution, Follow, Like, OutgoingActivity
+from fediverse_hit.store.models import Account, Actor, Block, Boost, Contribution, Follow, InboxItem, Like, OutgoingActivity
 from fediverse_hit.store.notifications import list_notifications
 from tests.inbox_harness import InboxHarness, RemotePerson
 
@@ -151,6 +152,25 @@ async def test_reject_of_something_else_than_a_follow_changes_nothing(inbox: Inb
     follow = await _alice_asks_to_follow_zoe(world)
     await inbox.deliver(world.zoe.activity("Reject", {**follow, "type": "QuoteRequest"}), world.zoe)
     assert await _follow_state() == ["pending"]
+
+
+@pytest.mark.parametrize(("answer", "state"), [("Accept", ["accepted"]), ("Reject", [])])
+async def test_an_answer_naming_the_follow_by_its_id_alone_is_matched(
+    inbox: InboxHarness, world: World, answer: str, state: list[str]
+) -> None:
+    follow = await _alice_asks_to_follow_zoe(world)
+    await inbox.deliver(world.zoe.activity(answer, follow["id"]), world.zoe)
+    assert await _follow_state() == state
+
+
+@pytest.mark.parametrize(("answer", "state"), [("Accept", ["accepted"]), ("Reject", [])])
+async def test_an_answer_to_a_follow_whose_id_was_re_minted_is_matched_by_its_follower(
+    inbox: InboxHarness, world: World, answer: str, state: list[str]
+) -> None:
+    follow = await _alice_asks_to_follow_zoe(world)
+    re_minted = {**follow, "id": "https://remote.example/follows/4242"}  # servers that keep no Follow id
+    await inbox.deliver(world.zoe.activity(answer, re_minted), world.zoe)
+    assert await _follow_state() == state
 
 
 # Undo
@@ -473,3 +493,76 @@ async def test_block_of_someone_not_local_changes_nothing(inbox: InboxHarness, w
     assert await Block.all().count() == 0
     assert await Follow.all().count() == 1
 
+
+
+async def test_boost_keeps_the_audience_its_booster_gave_it(inbox: InboxHarness, world: World) -> None:
+    public = "https://www.w3.org/ns/activitystreams#Public"
+    audiences = {  # Announce number: (to, cc) as Mastodon sends each visibility of a boost
+        "1": ([public], [world.zoe.followers]),
+        "2": ([world.zoe.followers], [public]),
+        "3": ([world.zoe.followers], []),
+        "4": (public, world.zoe.followers),  # one IRI, not in a list
+    }
+    for suffix, (to, cc) in audiences.items():
+        post = await _local_post(world.alice, inbox)  # one boost per person and post
+        await inbox.deliver(world.zoe.activity("Announce", post.uri, suffix, to=to, cc=cc), world.zoe)
+    boosts = await Boost.all().order_by("id").values_list("visibility", flat=True)
+    assert boosts == ["public", "unlisted", "followers", "public"]
+
+
+async def test_create_by_iri_of_a_document_naming_another_id_is_not_stored(inbox: InboxHarness, world: World) -> None:
+    await inbox.follow(world.alice, world.zoe_here)
+    note = world.zoe.note(1)
+    # hostile: Zoe's server answers the IRI with a document claiming to be another post
+    inbox.network.documents[note["id"]] = {**note, "id": world.zoe.note(2)["id"]}
+    response = await inbox.post(world.zoe.create(note["id"], to=note["to"], cc=note["cc"]), world.zoe)
+    assert response.status_code == 202
+    assert await inbox.process() == (0, 1)
+    assert await Contribution.all().count() == 0
+    item = await InboxItem.get()
+    assert "differs from the URL fetched" in item.last_error
+
+
+async def test_an_edit_that_adds_a_mention_tells_only_the_newly_mentioned(inbox: InboxHarness, world: World) -> None:
+    bob = await inbox.local_person("bob")
+    alice_tag = {"type": "Mention", "href": world.alice.uri, "name": "@alice"}
+    note = await _zoe_note_stored(inbox, world, tag=[alice_tag])
+    bob_tag = {"type": "Mention", "href": bob.uri, "name": "@bob"}
+    edited = {**note, "tag": [alice_tag, bob_tag], "updated": "2026-11-02T10:00:00Z"}
+    await inbox.deliver(world.zoe.activity("Update", edited), world.zoe)
+    assert (await _kinds(world.alice), await _kinds(bob)) == (["mention"], ["mention"])
+
+
+async def test_objects_are_fetched_with_a_signed_get(inbox: InboxHarness, world: World) -> None:
+    await inbox.follow(world.alice, world.zoe_here)
+    note = world.zoe.note(1)
+    inbox.network.serve(note)
+    await inbox.deliver(world.zoe.create(note["id"], to=note["to"], cc=note["cc"]), world.zoe)
+    [request] = [r for r in inbox.network.requests if str(r.url) == note["id"]]
+    assert "keyId=" in request.headers["signature"]  # servers in authorized-fetch mode answer only these
+    assert await _stored(note["id"]) is not None
+
+
+async def test_an_object_answered_as_html_is_not_stored(inbox: InboxHarness, world: World) -> None:
+    await inbox.follow(world.alice, world.zoe_here)
+    note = world.zoe.note(1)
+    inbox.network.serve(note)
+    inbox.network.content_types[note["id"]] = "text/html"  # hostile: a page, not an ActivityStreams document
+    await inbox.post(world.zoe.create(note["id"], to=note["to"], cc=note["cc"]), world.zoe)
+    assert await inbox.process() == (0, 1)
+    assert await Contribution.all().count() == 0
+    assert "text/html" in (await InboxItem.get()).last_error
+
+
+async def test_boost_of_a_post_of_ours_that_does_not_exist_fetches_nothing(inbox: InboxHarness, world: World) -> None:
+    await inbox.follow(world.alice, world.zoe_here)
+    inbox.network.requests.clear()
+    await inbox.deliver(world.zoe.activity("Announce", inbox.urls.contribution("999")), world.zoe)
+    assert inbox.network.fetched() == []
+    assert await Boost.all().count() == 0
+
+
+async def test_a_hashtag_linking_to_a_local_profile_notifies_nobody(inbox: InboxHarness, world: World) -> None:
+    # hostile: a Hashtag whose href is Alice's profile, to get a mention notification to her
+    await _zoe_note_stored(inbox, world, tag=[{"type": "Hashtag", "href": world.alice.uri, "name": "#alice"}])
+    assert await _kinds(world.alice) == []

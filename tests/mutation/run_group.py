@@ -7,6 +7,7 @@ that folder) and for incremental reruns. Usage (docs/testing.md):
 
     .venv/bin/python tests/mutation/run_group.py signatures --max-children 1
     .venv/bin/python tests/mutation/run_group.py signatures --report   # score of the last run
+    .venv/bin/python tests/mutation/run_group.py inbox 'fediverse_hit.federation.inbox.*'  # some mutants only
 """
 
 from __future__ import annotations
@@ -86,12 +87,13 @@ def report(work: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("group")
+    parser.add_argument("names", nargs="*", help="mutant names or globs to run (default: all of the group)")
     parser.add_argument("--max-children", type=int, default=1)
     parser.add_argument("--report", action="store_true", help="only print the score of the last run")
     parser.add_argument("--here", action="store_true",
                         help="report on ./mutants (a plain `mutmut run` in the repository, which uses "
                              "pyproject's [tool.mutmut]: the signatures group)")
-    arguments = parser.parse_args()
+    arguments = parser.parse_intermixed_args()
     groups = tomllib.loads((HERE / "groups.toml").read_text())
     if arguments.group not in groups:
         parser.error(f"unknown group {arguments.group!r}; groups.toml has {', '.join(groups)}")
@@ -102,7 +104,7 @@ def main() -> int:
         write_config(work, groups[arguments.group]["modules"], groups[arguments.group]["tests"])
         started = time.monotonic()
         mutmut = Path(sys.executable).with_name("mutmut")
-        subprocess.run([str(mutmut), "run", "--max-children", str(arguments.max_children)], cwd=work, check=False)
+        subprocess.run([str(mutmut), "run", "--max-children", str(arguments.max_children), *arguments.names], cwd=work, check=False)
         print(f"\nmutmut ran {time.monotonic() - started:.0f} s")
     return report(work)
 

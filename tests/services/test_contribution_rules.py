@@ -145,6 +145,13 @@ async def test_likes_and_replies_need_the_contribution_to_be_visible() -> None:
     assert await can_like(bob, shown) and await can_reply(bob, shown)
 
 
+async def test_followers_like_and_reply_to_followers_only_contributions() -> None:
+    alice, bob = await person("alice"), await person("bob", local=False)
+    await follow(bob, alice)
+    hidden = await post(alice, Visibility.FOLLOWERS)
+    assert await can_like(bob, hidden) and await can_reply(bob, hidden)
+
+
 @pytest.mark.parametrize("visibility", OPEN)
 async def test_open_contributions_can_be_boosted(visibility: Visibility) -> None:
     alice, bob = await person("alice"), await person("bob", local=False)
@@ -193,6 +200,18 @@ async def test_remixing_needs_a_quotable_source_under_a_licence_that_permits_it(
     alice, bob = await person("alice"), await person("bob")
     assert await can_remix(bob, await post(alice, license=BY))
     assert not await can_remix(bob, await post(alice, Visibility.FOLLOWERS, license=BY))
+
+
+async def test_authors_remix_their_own_followers_only_contributions() -> None:
+    alice = await person("alice")
+    assert await can_remix(alice, await post(alice, Visibility.FOLLOWERS, license=BY))
+
+
+async def test_a_person_the_author_blocks_cannot_remix_a_public_contribution() -> None:
+    alice, bob = await person("alice"), await person("bob")
+    source = await post(alice, license=BY)
+    await block(alice, bob)
+    assert not await can_remix(bob, source)
 
 
 @pytest.mark.parametrize("licence", [BY_ND, "", "https://example.org/all-rights-reserved"])

@@ -42,6 +42,16 @@ async def test_the_author_replied_to_is_told_of_a_reply_once_not_also_of_a_menti
     await contribution_published(answer)  # an edit, or the same Create twice
     assert await told(alice) == [(NotificationKind.REPLY, "bob")]
     assert await told(carol) == [(NotificationKind.MENTION, "bob")]
+    notices = [*await list_notifications(alice), *await list_notifications(carol)]
+    assert [n.contribution_id for n in notices] == [answer.id, answer.id]  # type: ignore[attr-defined]
+
+
+async def test_a_followers_only_reply_is_a_reply_to_an_author_who_follows_the_replier() -> None:
+    alice, bob = await person("alice"), await person("bob", local=False)
+    await follow(alice, bob)
+    answer = await reply(bob, await post(alice), Visibility.FOLLOWERS)
+    await contribution_published(answer)
+    assert await told(alice) == [(NotificationKind.REPLY, "bob")]
 
 
 async def test_no_reply_notice_when_the_replied_to_author_may_not_see_the_reply() -> None:
@@ -101,5 +111,6 @@ async def test_likes_and_boosts_tell_the_author_and_withdrawing_takes_it_back() 
     await contribution_liked(bob, await Contribution.get(id=liked.id))
     await contribution_boosted(bob, liked)
     assert await told(alice) == [(NotificationKind.LIKE, "bob"), (NotificationKind.BOOST, "bob")]
+    assert [n.contribution_id for n in await list_notifications(alice)] == [liked.id, liked.id]  # type: ignore[attr-defined]
     await reaction_withdrawn(NotificationKind.LIKE, bob, liked.id)
     assert await told(alice) == [(NotificationKind.BOOST, "bob")]
