@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from fediverse_hit.errors import ValidationFailed
+from fediverse_hit.protocol.remix_sources import SourceRequest
 from fediverse_hit.protocol.licenses import DEFAULT_LICENSE_CODE, LICENSES, License, license_by_code, license_by_iri
 from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES, ContributionKind, Visibility
 from fediverse_hit.store.instance_settings import read_setting, write_setting
@@ -44,6 +45,8 @@ class Draft:
     media_ids: tuple[int, ...] = ()
     media_descriptions: dict[int, str] = field(default_factory=dict)
     addressed: tuple[str, ...] = ()  # actor IRIs addressed directly (C2S `to`/`cc`), as mentions
+    sources: tuple[SourceRequest, ...] = ()  # a remix: the works it builds on, the first is primary
+    upstream_share: int | None = None  # a remix: basis points owed to the sources (None: 5000)
 
 
 def check_draft(draft: Draft) -> None:

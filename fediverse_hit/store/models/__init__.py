@@ -22,6 +22,7 @@ from fediverse_hit.store.models.federation import (
 from fediverse_hit.store.models.instance import InstanceSetting
 from fediverse_hit.store.models.interactions import Boost, Like, Notification
 from fediverse_hit.store.models.rate_limits import RateLimitCounter
+from fediverse_hit.store.models.remixes import ChainDocument, ChainKeyDocument, QuoteRequest, RemixSource
 from fediverse_hit.store.models.social import Block, Follow
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "Actor",
     "ActorKey",
     "Block",
+    "ChainDocument",
+    "ChainKeyDocument",
     "Boost",
     "Contribution",
     "ContributionTag",
@@ -46,5 +49,7 @@ __all__ = [
     "Mention",
     "Notification",
     "OutgoingActivity",
+    "QuoteRequest",
     "RateLimitCounter",
+    "RemixSource",
 ]

@@ -22,6 +22,7 @@ class Account(Model):
     password_hash = fields.CharField(max_length=255)
     is_admin = fields.BooleanField(default=False)
     hide_collections = fields.BooleanField(default=False)
+    quote_policy = fields.CharField(max_length=16, default="anyone")  # default for new works (FEP-044f)
     session_epoch = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)

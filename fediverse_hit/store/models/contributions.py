@@ -40,6 +40,11 @@ class Contribution(Model):
         "hit.Contribution", related_name="replies", null=True, on_delete=fields.SET_NULL
     )
     context_uri = fields.CharField(max_length=2048, null=True)
+    # Remixes (DESIGN §7): basis points owed to the sources (null: not a remix); who may quote it
+    # (FEP-044f: anyone | followers | manual, empty: the author's default); the stamp a remix got
+    upstream_share = fields.IntField(null=True)
+    quote_policy = fields.CharField(max_length=16, default="")
+    quote_authorization_uri = fields.CharField(max_length=2048, null=True)
     version = fields.IntField(default=1)
     published_at = fields.DatetimeField(db_index=True)
     edited_at = fields.DatetimeField(null=True)
