@@ -1,0 +1,39 @@
+"""Named queries over the verbatim documents attribution chains are verified from: signed object
+versions found by their pinned digest, and authors' actor documents (DESIGN §7)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fediverse_hit.store.models import ChainDocument, ChainKeyDocument
+
+
+async def keep_chain_document(digest_multibase: str, object_uri: str, document_json: str) -> None:
+    """Keep one object version under its digest; a digest already kept is never overwritten
+    (the same digest means the same canonical document)."""
+    await ChainDocument.get_or_create(
+        digest_multibase=digest_multibase, defaults={"object_uri": object_uri, "document_json": document_json}
+    )
+
+
+async def find_chain_documents(digests: Iterable[str]) -> dict[str, str]:
+    """The kept document text of each of `digests` that is known here, by digest."""
+    wanted = list(dict.fromkeys(digests))
+    if not wanted:
+        return {}
+    rows = await ChainDocument.filter(digest_multibase__in=wanted).values_list("digest_multibase", "document_json")
+    return {str(digest): str(text) for digest, text in rows}
+
+
+async def keep_key_document(actor_uri: str, document_json: str) -> None:
+    """Keep (or refresh) the actor document that holds an author's keys."""
+    await ChainKeyDocument.update_or_create(actor_uri=actor_uri, defaults={"document_json": document_json})
+
+
+async def find_key_documents(actor_uris: Iterable[str]) -> dict[str, str]:
+    """The kept actor document text of each of `actor_uris` that is known here, by actor IRI."""
+    wanted = list(dict.fromkeys(actor_uris))
+    if not wanted:
+        return {}
+    rows = await ChainKeyDocument.filter(actor_uri__in=wanted).values_list("actor_uri", "document_json")
+    return {str(uri): str(text) for uri, text in rows}
