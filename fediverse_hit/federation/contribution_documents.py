@@ -16,6 +16,9 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.addressing import addressing_for
 from fediverse_hit.protocol.integrity_proofs import create_proof, with_proof_context
 from fediverse_hit.protocol.notes import NoteAttachment, NoteFields, NoteTag, build_note
+from fediverse_hit.protocol.quote_consent import apply_quote_consent
+from fediverse_hit.services.contribution_rules import quote_policy_of
+from fediverse_hit.services.quote_consent import consent_of
 from fediverse_hit.store.actors import find_active_key
 from fediverse_hit.store.contributions import find_version, mentioned_actors, store_version
 from fediverse_hit.store.media_attachments import attachments_of
@@ -54,7 +57,7 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
     to, cc = addressing_for(
         contribution.visibility, urls.user_collection(author.username, "followers"), [a.uri for a in mentioned]
     )
-    return build_note(
+    note = build_note(
         NoteFields(
             id=contribution.uri, url=contribution.url or contribution.uri, attributed_to=author.uri,
             kind=contribution.kind, title=contribution.title, body_html=contribution.content_html,
@@ -66,8 +69,12 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
             likes=urls.contribution_collection(local_id, "likes"),
             shares=urls.contribution_collection(local_id, "shares"),
             attachments=[_note_attachment(item, urls) for item in media], tags=tags,
+            quote_policy=await quote_policy_of(contribution),
+            followers=urls.user_collection(author.username, "followers"),
         )
     )
+    consent = await consent_of(contribution)
+    return apply_quote_consent(note, contribution.quote_authorization_uri, consent.state if consent else None)
 
 
 async def sign_document(document: dict[str, Any], author: Actor, urls: InstanceUrls) -> dict[str, Any]:

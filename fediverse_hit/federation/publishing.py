@@ -137,3 +137,11 @@ async def set_pinned(author: Actor, contribution: Contribution, pinned: bool, ur
     inboxes = inboxes_for(await list_followers(author))
     if inboxes:
         await enqueue_activity(change, author, inboxes)
+
+
+async def republish_contribution(contribution: Contribution, urls: InstanceUrls) -> dict[str, Any]:
+    """Keep and send (`Update`) the version a service change made without an edit by the author
+    (a remix whose quote consent changed: `services/quote_consent.consent_changed`)."""
+    note = await publish_version(contribution, urls)
+    await _deliver(build_update(urls.new_activity_id(), note), contribution, urls)
+    return note

@@ -92,6 +92,10 @@ class InstanceUrls:
         """`replies`, `likes` or `shares` of a contribution."""
         return f"{self.contribution(local_id)}/{collection}"
 
+    def quote_authorization(self, local_id: str, request_id: int) -> str:
+        """The FEP-044f stamp approving request `request_id` to quote contribution `local_id`."""
+        return f"{self.contribution(local_id)}/quote-authorizations/{request_id}"
+
     def contribution_edit_page(self, local_id: str) -> str:
         return f"{self.contribution(local_id)}/edit"
 

@@ -19,7 +19,8 @@ from fediverse_hit.protocol.html_sanitizing import html_to_text, sanitize_html
 from fediverse_hit.protocol.licenses import license_by_iri
 from fediverse_hit.protocol.markup import title_html
 from fediverse_hit.protocol.note_attachments import NoteAttachment, attachment_to_ap, parse_attachments
-from fediverse_hit.protocol.vocab import NOTE_CONTEXT, PUBLIC_COLLECTION
+from fediverse_hit.protocol.quote_consent import QuotePolicy, quote_interaction_policy
+from fediverse_hit.protocol.vocab import NOTE_CONTEXT
 from fediverse_hit.protocol.vocabulary import (
     MEDIA_KINDS,
     OPEN_VISIBILITIES,
@@ -89,6 +90,8 @@ class NoteFields:
     shares: str
     attachments: Sequence[NoteAttachment]
     tags: Sequence[NoteTag]
+    quote_policy: str = QuotePolicy.ANYONE  # who may quote it (FEP-044f), for `interactionPolicy`
+    followers: str = ""  # the author's followers collection, named by a followers-only policy
 
 
 def format_datetime(value: datetime) -> str:
@@ -133,16 +136,13 @@ def build_note(fields: NoteFields) -> dict[str, Any]:
         note["license"] = fields.license
         note["schema:license"] = fields.license
     note[KIND_KEY] = fields.kind
-    note["interactionPolicy"] = {"canQuote": {"automaticApproval": _quote_approval(fields)}}
+    # Mastodon's NoteSerializer#interaction_policy: only public and unlisted posts are quotable
+    # by others; then the work's policy says by whom, automatically or by hand.
+    is_open = visibility_from(fields.to, fields.cc, None) in OPEN_VISIBILITIES
+    note["interactionPolicy"] = quote_interaction_policy(
+        fields.quote_policy, is_open, fields.attributed_to, fields.followers
+    )
     return note
-
-
-def _quote_approval(fields: NoteFields) -> list[str]:
-    # Mastodon's NoteSerializer#interaction_policy: the public may quote public and unlisted
-    # posts; otherwise only the author is listed, which GoToSocial's doc defines as "nobody else".
-    if visibility_from(fields.to, fields.cc, None) in OPEN_VISIBILITIES:
-        return [PUBLIC_COLLECTION]
-    return [fields.attributed_to]
 
 
 @dataclass(frozen=True)

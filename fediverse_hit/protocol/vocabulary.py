@@ -53,6 +53,7 @@ class ActivityType(StrEnum):
     BLOCK = "Block"
     ADD = "Add"
     REMOVE = "Remove"
+    QUOTE_REQUEST = "QuoteRequest"  # FEP-044f
 
 
 class ObjectType(StrEnum):
@@ -103,3 +104,4 @@ class NotificationKind(StrEnum):
     MENTION = "mention"
     LIKE = "like"
     BOOST = "boost"
+    QUOTE_REQUEST = "quote_request"  # someone asks to quote (remix) a work whose author approves by hand

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from fediverse_hit.errors import ValidationFailed
+from fediverse_hit.protocol.quote_consent import ConsentState, QuotePolicy
 from fediverse_hit.protocol.remix_sources import SourceRequest
 from fediverse_hit.protocol.licenses import DEFAULT_LICENSE_CODE, LICENSES, License, license_by_code, license_by_iri
-from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES, ContributionKind, Visibility
+from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES, ContributionKind, FollowState, Visibility
 from fediverse_hit.store.instance_settings import read_setting, write_setting
-from fediverse_hit.store.models import Actor, Contribution
+from fediverse_hit.store.models import Account, Actor, Contribution, Follow
 from fediverse_hit.store.visibility import visible_ids
 
 KINDS = tuple(ContributionKind)
@@ -47,6 +48,7 @@ class Draft:
     addressed: tuple[str, ...] = ()  # actor IRIs addressed directly (C2S `to`/`cc`), as mentions
     sources: tuple[SourceRequest, ...] = ()  # a remix: the works it builds on, the first is primary
     upstream_share: int | None = None  # a remix: basis points owed to the sources (None: 5000)
+    quote_policy: str = ""  # who may quote (remix) it: anyone | followers | manual; empty: the author's default
 
 
 def check_draft(draft: Draft) -> None:
@@ -69,6 +71,8 @@ def check_draft(draft: Draft) -> None:
         raise ValidationFailed(f"At most {MAX_ATTACHMENTS} files can be attached.")
     if draft.license and license_by_iri(draft.license) is None:
         raise ValidationFailed("The licence must be a Creative Commons 4.0 licence or CC0.")
+    if draft.quote_policy and draft.quote_policy not in tuple(QuotePolicy):
+        raise ValidationFailed(f"Who may quote must be one of {', '.join(QuotePolicy)}.")
 
 
 def kind_for(requested: str, media_kinds: list[str]) -> str:
@@ -145,12 +149,44 @@ async def can_reply(actor: Actor, contribution: Contribution) -> bool:
     return await can_view(actor, contribution)
 
 
-async def can_quote(actor: Actor, contribution: Contribution) -> bool:
-    """Public and unlisted contributions may be quoted by whoever sees them, others only by their
-    author (the `interactionPolicy.canQuote` our Notes publish, as Mastodon 4.5's)."""
+async def quote_policy_of(contribution: Contribution) -> QuotePolicy:
+    """Who may quote a local work: its own choice, else its author's default (FEP-044f).
+    Works from other servers answer their own requests; here they count as open to anyone."""
+    if contribution.quote_policy in tuple(QuotePolicy):
+        return QuotePolicy(contribution.quote_policy)
+    if not contribution.local:
+        return QuotePolicy.ANYONE
+    account = await Account.get_or_none(actor_id=contribution.author_id)  # type: ignore[attr-defined]
+    if account is not None and account.quote_policy in tuple(QuotePolicy):
+        return QuotePolicy(account.quote_policy)
+    return QuotePolicy.ANYONE
+
+
+async def quote_decision(actor: Actor, contribution: Contribution) -> ConsentState:
+    """How a request by `actor` to quote (or remix) `contribution` is answered: accepted at once,
+    left pending for its author (manual approval), or rejected. Authors may always quote their
+    own works (FEP-044f); others only public or unlisted ones they can see, per the work's policy."""
     if not await can_view(actor, contribution):
-        return False
-    return is_open(contribution) or actor.id == contribution.author_id  # type: ignore[attr-defined]
+        return ConsentState.REJECTED
+    if actor.id == contribution.author_id:  # type: ignore[attr-defined]
+        return ConsentState.ACCEPTED
+    if not is_open(contribution):
+        return ConsentState.REJECTED
+    policy = await quote_policy_of(contribution)
+    if policy == QuotePolicy.MANUAL:
+        return ConsentState.PENDING
+    if policy == QuotePolicy.FOLLOWERS:
+        follows = await Follow.filter(
+            follower=actor, followed_id=contribution.author_id, state=FollowState.ACCEPTED  # type: ignore[attr-defined]
+        ).exists()
+        return ConsentState.ACCEPTED if follows else ConsentState.REJECTED
+    return ConsentState.ACCEPTED
+
+
+async def can_quote(actor: Actor, contribution: Contribution) -> bool:
+    """Whether `actor` may quote `contribution` at all: accepted at once or after the author's
+    approval (the `interactionPolicy.canQuote` our Notes publish says the same)."""
+    return await quote_decision(actor, contribution) != ConsentState.REJECTED
 
 
 async def can_remix(actor: Actor, contribution: Contribution) -> bool:

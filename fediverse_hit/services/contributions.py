@@ -108,6 +108,7 @@ async def create_contribution(
             language=draft.language, license=license_iri, visibility=draft.visibility,
             in_reply_to_uri=parent.uri if parent else None, in_reply_to=parent,
             context_uri=parent.context_uri if parent else None, published_at=now,
+            quote_policy=draft.quote_policy,
         )
         media = await attach_media(contribution.id, author.id, draft.media_ids)
         contribution.kind = kind_for(draft.kind, [item.kind for item in media])
@@ -148,6 +149,8 @@ async def edit_contribution(
         contribution.language = draft.language or contribution.language
         if draft.license:
             contribution.license = await _license_iri(draft)
+        if draft.quote_policy:  # left out of an edit, who may quote stays as it was
+            contribution.quote_policy = draft.quote_policy
         contribution.version += 1
         contribution.edited_at = datetime.now(UTC).replace(microsecond=0)
         await contribution.save()

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError, PayloadTooLarge
 from fediverse_hit.federation import publishing
+from fediverse_hit.protocol.quote_consent import QuotePolicy
 from fediverse_hit.protocol.vocabulary import Visibility
 from fediverse_hit.services.contribution_rules import (
     KINDS,
@@ -37,7 +38,14 @@ from fediverse_hit.web.sessions import MAX_FORM_BYTES, read_form, require_accoun
 
 # upload.js sends the form with XMLHttpRequest to show progress, which needs `connect-src 'self'`.
 COMPOSER_POLICY = PAGE_POLICY + "; connect-src 'self'"
-TEXT_FIELDS = ("title", "source", "kind", "summary", "language", "license", "visibility", "in_reply_to")
+TEXT_FIELDS = ("title", "source", "kind", "summary", "language", "license", "visibility", "in_reply_to", "quote_policy")
+# Who may quote a work (FEP-044f); "" keeps the author's default from the settings.
+QUOTE_POLICY_LABELS = {
+    "": "As in my settings",
+    QuotePolicy.ANYONE: "Anyone",
+    QuotePolicy.FOLLOWERS: "My followers",
+    QuotePolicy.MANUAL: "People I approve",
+}
 LIMITS = {"title": MAX_TITLE, "source": MAX_BODY, "summary": MAX_SUMMARY, "files": MAX_ATTACHMENTS}
 
 
@@ -70,6 +78,7 @@ def draft_of(values: dict[str, Any], media_ids: list[int], descriptions: dict[in
         in_reply_to=values["in_reply_to"] or None,
         media_ids=tuple(media_ids),
         media_descriptions=descriptions,
+        quote_policy=values["quote_policy"],
     )
 
 
@@ -160,6 +169,7 @@ def values_of(contribution: Contribution, media: list[MediaAttachment]) -> dict[
         "license": contribution.license,
         "visibility": contribution.visibility,
         "in_reply_to": contribution.in_reply_to_uri or "",
+        "quote_policy": contribution.quote_policy,
         "sensitive": contribution.sensitive,
         "alts": [""] * MAX_ATTACHMENTS,
         "kept_ids": [item.id for item in media],
@@ -227,6 +237,7 @@ async def render_composer(
         "licenses": license_choices(),
         "kinds": KINDS,
         "visibilities": VISIBILITY_LABELS,
+        "quote_policies": QUOTE_POLICY_LABELS,
         "limits": LIMITS,
         "media_help": MediaLimits.from_settings(request.app.state.settings).describe(),
     }

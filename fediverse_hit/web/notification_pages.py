@@ -26,6 +26,7 @@ WORDING: dict[str, str] = {
     NotificationKind.MENTION: "mentioned you",
     NotificationKind.LIKE: "liked your contribution",
     NotificationKind.BOOST: "boosted your contribution",
+    NotificationKind.QUOTE_REQUEST: "asks to quote (remix) your work",
 }
 
 

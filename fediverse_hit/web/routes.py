@@ -21,6 +21,7 @@ from fediverse_hit.web import (
     notification_pages,
     outbox,
     pages,
+    quote_pages,
     relationship_pages,
     settings_pages,
     timeline_pages,
@@ -68,6 +69,11 @@ def build_routes() -> list[BaseRoute]:
             name="contribution_version",
         ),
         Route("/contributions/{local_id:int}/chain", contribution_documents.contribution_chain, name="contribution_chain"),
+        Route(
+            "/contributions/{local_id:int}/quote-authorizations/{row_id:int}",
+            quote_pages.quote_authorization,
+            name="quote_authorization",
+        ),
         *[
             Route(f"/contributions/{{local_id:int}}/{name}", contribution_documents.contribution_collection)
             for name in contribution_documents.CONTRIBUTION_COLLECTIONS
@@ -109,6 +115,11 @@ def build_routes() -> list[BaseRoute]:
         Route("/follow-requests", relationship_pages.follow_requests, name="follow_requests"),
         Route("/follow-requests/approve", relationship_pages.approve_request, methods=["POST"], name="approve_request"),
         Route("/follow-requests/reject", relationship_pages.reject_request, methods=["POST"], name="reject_request"),
+        Route("/quote-requests", quote_pages.quote_requests_page, name="quote_requests"),
+        Route("/quote-requests/{row_id:int}/approve", quote_pages.approve, methods=["POST"], name="approve_quote"),
+        Route("/quote-requests/{row_id:int}/reject", quote_pages.reject, methods=["POST"], name="reject_quote"),
+        Route("/quote-requests/{row_id:int}/revoke", quote_pages.revoke, methods=["POST"], name="revoke_quote"),
+        Route("/settings/quote-policy", quote_pages.save_default_policy, methods=["POST"], name="quote_policy"),
         Route("/admin/licence", admin_licence_pages.licence_page, methods=["GET"], name="admin_licence"),
         Route("/admin/licence", admin_licence_pages.save_licence, methods=["POST"]),
         Route("/admin/domain-blocks", domain_block_pages.domain_blocks_page, methods=["GET"], name="domain_blocks"),

@@ -14,6 +14,7 @@ from fediverse_hit.federation.handlers.follow import handle_follow
 from fediverse_hit.federation.handlers.follow_answers import handle_accept, handle_reject
 from fediverse_hit.federation.handlers.like import handle_like
 from fediverse_hit.federation.handlers.note_changes import handle_delete, handle_update
+from fediverse_hit.federation.handlers.quote_request import handle_quote_request
 from fediverse_hit.federation.handlers.undo import handle_undo
 from fediverse_hit.protocol.vocabulary import ActivityType
 
@@ -28,6 +29,7 @@ HANDLERS: dict[str, Handler] = {
     ActivityType.CREATE: handle_create,
     ActivityType.LIKE: handle_like,
     ActivityType.ANNOUNCE: handle_announce,
+    ActivityType.QUOTE_REQUEST: handle_quote_request,
 }
 
 __all__ = ["HANDLERS", "Handler", "HandlerContext"]

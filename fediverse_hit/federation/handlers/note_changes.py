@@ -21,6 +21,7 @@ from fediverse_hit.federation.handlers.create import (
 )
 from fediverse_hit.federation.handlers.relevance import may_concern_us
 from fediverse_hit.federation.host_health import host_of
+from fediverse_hit.federation.quote_requests import handle_stamp_delete
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.protocol.vocabulary import POST_TYPES
 from fediverse_hit.services.remote_contributions import apply_remote_update, mark_remote_deleted
@@ -50,8 +51,10 @@ async def handle_update(activity: ParsedActivity, document: dict[str, Any], ctx:
 
 async def handle_delete(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
     """Delete of a contribution by its author (only the author's Delete counts); of the actor
-    itself, the actor handler."""
+    itself, the actor handler; of a quote stamp one of our remixes carries, a revocation."""
     uri = activity.object_id
+    if await handle_stamp_delete(activity, ctx.urls):
+        return
     if uri is None or uri == activity.actor or activity.object_type in actor_changes.ACTOR_TYPES:
         await actor_changes.handle_delete(activity, document, ctx)
         return
