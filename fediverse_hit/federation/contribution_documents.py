@@ -16,6 +16,8 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.addressing import addressing_for
 from fediverse_hit.protocol.integrity_proofs import create_proof, with_proof_context
 from fediverse_hit.protocol.notes import NoteAttachment, NoteFields, NoteTag, build_note
+from fediverse_hit.protocol.remix_notes import RemixNote, add_remix_fields
+from fediverse_hit.services.remixes import pinned_sources_of, primary_source_url
 from fediverse_hit.store.actors import find_active_key
 from fediverse_hit.store.contributions import find_version, mentioned_actors, store_version
 from fediverse_hit.store.media_attachments import attachments_of
@@ -54,7 +56,7 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
     to, cc = addressing_for(
         contribution.visibility, urls.user_collection(author.username, "followers"), [a.uri for a in mentioned]
     )
-    return build_note(
+    note = build_note(
         NoteFields(
             id=contribution.uri, url=contribution.url or contribution.uri, attributed_to=author.uri,
             kind=contribution.kind, title=contribution.title, body_html=contribution.content_html,
@@ -68,6 +70,11 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
             attachments=[_note_attachment(item, urls) for item in media], tags=tags,
         )
     )
+    sources = await pinned_sources_of(contribution)
+    if sources is None:
+        return note
+    remix = RemixNote(sources, await primary_source_url(contribution), contribution.quote_authorization_uri)
+    return add_remix_fields(note, remix)
 
 
 async def sign_document(document: dict[str, Any], author: Actor, urls: InstanceUrls) -> dict[str, Any]:

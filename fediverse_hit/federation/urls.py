@@ -130,3 +130,10 @@ class InstanceUrls:
         """True when `iri` is on this instance's origin."""
         parts = urlsplit(iri)
         return f"{parts.scheme}://{parts.netloc}".lower() == self.base.lower()
+
+
+def chain_bundle_of(contribution_iri: str) -> str:
+    """Where a Fediverse Hit server serves the chain bundle of a contribution of its own:
+    `<contribution IRI>/chain` (docs/attribution-chains.md). Asked of other servers too; those
+    that have none answer 404 and the ancestors are fetched one by one."""
+    return f"{contribution_iri.split('#', 1)[0].split('?', 1)[0]}/chain"

@@ -103,3 +103,4 @@ class NotificationKind(StrEnum):
     MENTION = "mention"
     LIKE = "like"
     BOOST = "boost"
+    REMIX = "remix"  # someone remixed or quoted your work
