@@ -172,3 +172,10 @@ async def record_inbound_links(
             await contribution.save(update_fields=["upstream_share"])
     return rows
 
+
+
+async def cites_local_work(iris: Sequence[str]) -> bool:
+    """Whether any of `iris` is a live local contribution (one query)."""
+    if not iris:
+        return False
+    return await Contribution.filter(uri__in=list(iris), local=True, deleted_at=None).exists()
