@@ -3,7 +3,9 @@
 The server decides the id, attributedTo, published time and the HTML: the client's `content`
 is taken as text (its markup dropped) unless it sends Markdown in `source`, and our own
 renderer and sanitizer make the HTML. Attachments name media uploaded with `POST /api/media`
-by their `id`; `name` on an attachment sets its alt text.
+by their `id`; `name` on an attachment sets its alt text. A remix names its sources in
+`fhit:sources` (`{"object": id}` entries, optional `fhit:weight`) and may set `fhit:upstreamShare`;
+the server pins each source itself (federation/source_pinning.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from fediverse_hit.errors import ValidationFailed
 from fediverse_hit.protocol.addressing import is_public_collection, visibility_from
 from fediverse_hit.protocol.html_sanitizing import html_to_text
+from fediverse_hit.protocol.remix_sources import SourceRequest, SourcesError, parse_source_requests
 from fediverse_hit.protocol.vocabulary import CLIENT_POST_TYPES, Visibility
 from fediverse_hit.services.contribution_rules import Draft
 
@@ -62,6 +65,15 @@ def _media(document: Mapping[str, Any]) -> tuple[tuple[int, ...], dict[int, str]
     return tuple(ids), descriptions
 
 
+def _sources(document: Mapping[str, Any]) -> tuple[tuple[SourceRequest, ...], int | None]:
+    """The sources a remix asks for and its upstream share (None when it cites no source)."""
+    try:
+        requests, upstream_share = parse_source_requests(document)
+    except SourcesError as exc:
+        raise ValidationFailed(f"This remix cannot be made: {exc}.") from None
+    return requests, (upstream_share if requests else None)
+
+
 def draft_from_object(document: Mapping[str, Any], followers: str) -> Draft:
     """The Draft a client's Note asks for; `followers` is the poster's followers collection."""
     if document.get("type") not in CONTRIBUTION_TYPES:
@@ -70,6 +82,7 @@ def draft_from_object(document: Mapping[str, Any], followers: str) -> Draft:
     media_ids, descriptions = _media(document)
     in_reply_to = document.get("inReplyTo")
     license_iri = document.get("license") or document.get("schema:license") or ""
+    sources, upstream_share = _sources(document)
     return Draft(
         title=str(document.get("name") or ""),
         source=_source(document),
@@ -83,4 +96,6 @@ def draft_from_object(document: Mapping[str, Any], followers: str) -> Draft:
         media_ids=media_ids,
         media_descriptions=descriptions,
         addressed=tuple(iri for iri in [*to, *cc] if iri != followers and not is_public_collection(iri)),
+        sources=sources,
+        upstream_share=upstream_share,
     )

@@ -19,6 +19,8 @@ from fediverse_hit.protocol.notes import NoteAttachment, NoteFields, NoteTag, bu
 from fediverse_hit.protocol.quote_consent import apply_quote_consent
 from fediverse_hit.services.contribution_rules import quote_policy_of
 from fediverse_hit.services.quote_consent import consent_of
+from fediverse_hit.protocol.remix_notes import RemixNote, add_remix_fields
+from fediverse_hit.services.remixes import pinned_sources_of, primary_source_url
 from fediverse_hit.store.actors import find_active_key
 from fediverse_hit.store.contributions import find_version, mentioned_actors, store_version
 from fediverse_hit.store.media_attachments import attachments_of
@@ -73,6 +75,9 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
             followers=urls.user_collection(author.username, "followers"),
         )
     )
+    sources = await pinned_sources_of(contribution)
+    if sources is not None:
+        note = add_remix_fields(note, RemixNote(sources, await primary_source_url(contribution), contribution.quote_authorization_uri))
     consent = await consent_of(contribution)
     return apply_quote_consent(note, contribution.quote_authorization_uri, consent.state if consent else None)
 

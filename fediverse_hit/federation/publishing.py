@@ -4,11 +4,13 @@ Web pages and the client-to-server outbox call these; each runs the service chan
 signed version, tells local people (`services/side_effects.py`, as for inbound posts), and
 queues the activity for every server that should see it (DESIGN §7): followers and mentioned
 people for public, unlisted and followers-only contributions, only the mentioned people for
-direct ones.
+direct ones. A remix (a Draft with sources) first has every source pinned
+(`source_pinning.py`); its credited creators are mentioned, so they receive it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fediverse_hit.errors import NotFound
@@ -17,13 +19,16 @@ from fediverse_hit.federation.fetcher import Fetcher
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.outbox import enqueue_activity, inboxes_for
 from fediverse_hit.federation.remote_actors import get_remote_actor, resolve_handle
+from fediverse_hit.federation.source_pinning import pin_sources
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.activities import build_collection_change
 from fediverse_hit.protocol.content_activities import build_create, build_delete_note, build_update
 from fediverse_hit.protocol.markup import extract_mention_handles
+from fediverse_hit.protocol.remix_sources import DEFAULT_UPSTREAM_SHARE
 from fediverse_hit.protocol.vocabulary import ActivityType, Visibility
 from fediverse_hit.services import contributions as service
-from fediverse_hit.services.contribution_rules import Draft, can_reply, is_open
+from fediverse_hit.services.contribution_rules import Draft, can_reply, check_draft, is_open
+from fediverse_hit.services.remixes import PinnedSource, choose_remix_licence, record_remix
 from fediverse_hit.services.side_effects import contribution_published
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.contributions import find_contribution_by_uri, mentioned_actors
@@ -84,15 +89,30 @@ async def _deliver(activity: dict[str, Any], contribution: Contribution, urls: I
         await enqueue_activity(signed, contribution.author, inboxes)
 
 
+async def _credited(author: Actor, pinned: tuple[PinnedSource, ...], fetcher: Fetcher) -> list[Actor]:
+    """The creators of a remix's sources (not its own author), each once, to be mentioned."""
+    uris = dict.fromkeys(uri for entry in pinned for uri in entry.source.authors if uri != author.uri)
+    return await resolve_addressed(tuple(uris), fetcher)
+
+
 async def publish_contribution(author: Actor, draft: Draft, fetcher: Fetcher) -> Contribution:
-    """Create a contribution and send `Create` to its audience."""
+    """Create a contribution (a remix when `draft.sources` names any) and send `Create` to its
+    audience."""
     urls = fetcher.urls
     parent = await _parent(author, draft)
+    pinned: tuple[PinnedSource, ...] = ()
+    if draft.sources:
+        check_draft(draft)  # refuse a bad draft before fetching any source
+        pinned = await pin_sources(author, draft.sources, fetcher)
+        draft = replace(draft, license=await choose_remix_licence(draft.license, pinned))
     mentions = await resolve_mentions(draft.source, fetcher)
-    addressed = await resolve_addressed(draft.addressed, fetcher)
+    addressed = [*await resolve_addressed(draft.addressed, fetcher), *await _credited(author, pinned, fetcher)]
     contribution = await service.create_contribution(
         author, draft, parent=parent, mentions=mentions, iris=urls, addressed=addressed
     )
+    if pinned:
+        share = DEFAULT_UPSTREAM_SHARE if draft.upstream_share is None else draft.upstream_share
+        await record_remix(contribution, pinned, share)
     note = await publish_version(contribution, urls)
     await contribution_published(contribution)
     await _deliver(build_create(urls.contribution_activity(str(contribution.local_id)), note), contribution, urls)

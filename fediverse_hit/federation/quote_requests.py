@@ -18,12 +18,12 @@ from fediverse_hit.federation.fetcher import Fetcher
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.outbox import enqueue_activity
-from fediverse_hit.federation.publishing import republish_contribution
+from fediverse_hit.federation.publishing import publish_contribution, republish_contribution
 from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.protocol.quote_consent import ConsentState, answer_result, answered_request_id, build_quote_request
-from fediverse_hit.services.contribution_rules import quote_decision
+from fediverse_hit.services.contribution_rules import Draft, quote_decision
 from fediverse_hit.services.quote_consent import ask_consent, consent_changed, consent_of, receive_quote_request, record_stamp
 from fediverse_hit.store.models import Actor, Contribution, QuoteRequest, RemixSource
 
@@ -130,3 +130,12 @@ async def apply_answer(remix: Contribution, request: QuoteRequest, state: Consen
     """Record the answer and send the remix's new version (with or without its quote)."""
     await consent_changed(remix, request, state, stamp)
     await republish_contribution(remix, urls)
+
+
+async def publish_asking_consent(author: Actor, draft: Draft, fetcher: Fetcher) -> Contribution:
+    """Publish a contribution (publishing.publish_contribution); for a remix, then ask its primary
+    source's author for consent, so Mastodon shows it as a quote once approved."""
+    contribution = await publish_contribution(author, draft, fetcher)
+    if draft.sources:
+        await request_quote_consent(contribution, fetcher)
+    return contribution

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from fediverse_hit.protocol.remix_notes import QUOTE_FIELDS
 from fediverse_hit.protocol.vocab import AS_CONTEXT, GTS_NAMESPACE, PUBLIC_COLLECTION
 
 FEP_044F = "https://w3id.org/fep/044f#"
@@ -33,7 +34,6 @@ QUOTE_TERMS: dict[str, object] = {
 QUOTE_CONTEXT: list[object] = [AS_CONTEXT, QUOTE_TERMS]
 
 # The fields a quote post uses to point at what it quotes (FEP-044f "Compatibility").
-QUOTE_FIELDS = ("quote", "quoteUri", "_misskey_quote", "quoteUrl")
 
 
 class QuotePolicy(StrEnum):

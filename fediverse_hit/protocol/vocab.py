@@ -83,5 +83,16 @@ SOURCE_TERMS: dict[str, object] = {
     },
 }
 
-# A remix: the Note context plus the source terms.
-REMIX_NOTE_CONTEXT: list[object] = [AS_CONTEXT, DATA_INTEGRITY_V1, {**NOTE_TERMS, **SOURCE_TERMS}]
+# The quote terms a remix carries for Mastodon and Misskey-family servers, defined as Mastodon 4.5
+# defines them (app/helpers/context_helper.rb): FEP-044f `quote` and `quoteAuthorization`, Fedibird's
+# `quoteUri`, Misskey's `_misskey_quote`, and `quoteUrl` under the AS namespace as Misskey writes it.
+QUOTE_TERMS: dict[str, object] = {
+    "quote": {"@id": "https://w3id.org/fep/044f#quote", "@type": "@id"},
+    "quoteUri": "http://fedibird.com/ns#quoteUri",
+    "_misskey_quote": "https://misskey-hub.net/ns#_misskey_quote",
+    "quoteUrl": "as:quoteUrl",
+    "quoteAuthorization": {"@id": "https://w3id.org/fep/044f#quoteAuthorization", "@type": "@id"},
+}
+
+# A remix: the Note context plus the source and quote terms.
+REMIX_NOTE_CONTEXT: list[object] = [AS_CONTEXT, DATA_INTEGRITY_V1, {**NOTE_TERMS, **SOURCE_TERMS, **QUOTE_TERMS}]

@@ -105,3 +105,4 @@ class NotificationKind(StrEnum):
     LIKE = "like"
     BOOST = "boost"
     QUOTE_REQUEST = "quote_request"  # someone asks to quote (remix) a work whose author approves by hand
+    REMIX = "remix"  # someone remixed or quoted your work

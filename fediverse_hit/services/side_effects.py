@@ -11,6 +11,7 @@ from __future__ import annotations
 from fediverse_hit.protocol.vocabulary import NotificationKind
 from fediverse_hit.services.contribution_rules import can_reply, can_view
 from fediverse_hit.services.notifications import notify, withdraw
+from fediverse_hit.services.remixes import credited_local_authors
 from fediverse_hit.store.contributions import mentioned_actors
 from fediverse_hit.store.models import Actor, Contribution
 
@@ -33,16 +34,28 @@ async def _replied_to(contribution: Contribution, author: Actor) -> Actor | None
     return parent_author if await can_view(parent_author, contribution) else None
 
 
+async def _remixed(contribution: Contribution) -> list[Actor]:
+    """Local authors of the works `contribution` remixes or quotes who may see it."""
+    return [person for person in await credited_local_authors(contribution) if await can_view(person, contribution)]
+
+
 async def contribution_published(contribution: Contribution) -> None:
     """A contribution was published or edited, here or on another server: the author of what
-    it replies to is told of a reply, everyone else it mentions or addresses of a mention.
-    After an edit only the newly mentioned hear of it (the others were told already)."""
+    it replies to is told of a reply, the authors of the works it remixes or quotes of a remix,
+    everyone else it mentions or addresses of a mention. After an edit only the newly mentioned
+    hear of it (the others were told already)."""
     author = await _author(contribution)
     replied_to = await _replied_to(contribution, author)
+    told: set[int] = set()
     if replied_to is not None:
         await notify(replied_to, NotificationKind.REPLY, author, contribution)
+        told.add(replied_to.id)
+    for person in await _remixed(contribution):
+        if person.id not in told:
+            await notify(person, NotificationKind.REMIX, author, contribution)
+            told.add(person.id)
     for person in await mentioned_actors(contribution):
-        if replied_to is None or person.id != replied_to.id:
+        if person.id not in told:
             await notify(person, NotificationKind.MENTION, author, contribution)
 
 

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError, PayloadTooLarge
 from fediverse_hit.federation import publishing
+from fediverse_hit.federation.quote_requests import publish_asking_consent
 from fediverse_hit.protocol.quote_consent import QuotePolicy
 from fediverse_hit.protocol.vocabulary import Visibility
 from fediverse_hit.services.contribution_rules import (
@@ -152,7 +153,7 @@ async def publish(request: Request) -> Response:
         return await render_composer(request, account, values, errors, status_code=422)
     try:
         draft = draft_of(values, values["kept_ids"], values["descriptions"])
-        contribution = await publishing.publish_contribution(author, draft, request.app.state.fetcher)
+        contribution = await publish_asking_consent(author, draft, request.app.state.fetcher)
     except HitError as exc:
         return await render_composer(request, account, values, {"composer": exc.message}, status_code=exc.status_code)
     return RedirectResponse(f"{contribution.uri}?done=published", status_code=303)

@@ -15,7 +15,8 @@ from starlette.responses import Response
 from fediverse_hit.errors import BadRequest, NotFound, ValidationFailed
 from fediverse_hit.federation import interactions
 from fediverse_hit.federation.client_objects import CONTRIBUTION_TYPES, draft_from_object
-from fediverse_hit.federation.publishing import delete_contribution, edit_contribution, publish_contribution
+from fediverse_hit.federation.publishing import delete_contribution, edit_contribution
+from fediverse_hit.federation.quote_requests import publish_asking_consent
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.vocabulary import ActivityType
 from fediverse_hit.store.contributions import find_contribution_by_uri
@@ -65,7 +66,7 @@ async def handle_contribution_activity(actor: Actor, document: dict[str, Any], r
         if kind not in CONTRIBUTION_TYPES:
             raise ValidationFailed(f"Create needs an embedded {' or '.join(CONTRIBUTION_TYPES)} object.")
     if kind in CONTRIBUTION_TYPES:
-        contribution = await publish_contribution(actor, draft_from_object(document, followers), fetcher)
+        contribution = await publish_asking_consent(actor, draft_from_object(document, followers), fetcher)
         return _created(contribution.uri)
     if kind == ActivityType.UPDATE:
         changed = document.get("object")

@@ -23,7 +23,10 @@ from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.protocol.media_types import FETCH_ACCEPT, is_activity_media_type
 from fediverse_hit.protocol.notes import ObjectShapeError, ParsedNote, parse_note
+from fediverse_hit.protocol.remix_notes import read_quote_target
+from fediverse_hit.protocol.remix_sources import RemixSources, SourcesError, parse_sources
 from fediverse_hit.protocol.vocabulary import POST_TYPES, TagType
+from fediverse_hit.services.remixes import record_inbound_links
 from fediverse_hit.services.remote_contributions import find_remote_contribution, store_remote_note
 from fediverse_hit.services.side_effects import contribution_published
 from fediverse_hit.store.actors import find_actor_by_uri
@@ -96,8 +99,18 @@ async def receive_note(remote: RemoteObject, ctx: HandlerContext, *, creator: st
         parsed, remote.raw_json, author, mentioned_local=mentioned, in_reply_to=in_reply_to
     )
     if contribution is not None:
+        await record_inbound_links(contribution, declared_sources(remote.document), read_quote_target(remote.document))
         await contribution_published(contribution)
     return contribution
+
+
+def declared_sources(document: dict[str, Any]) -> RemixSources | None:
+    """The sources a remote remix pins; None when it pins none or they are malformed (it may still
+    be a quote)."""
+    try:
+        return parse_sources(document)
+    except SourcesError:
+        return None
 
 
 async def _author(uri: str, ctx: HandlerContext) -> Actor:

@@ -5,7 +5,8 @@ ours or to someone followed here, or it mentions or addresses a local person.
 Asked from what the activity itself says, before the object is fetched or parsed, so a
 stranger's Create costs a few queries instead of a fetch (up to the fetch deadline) and an HTML
 parse. Like Mastodon's `addresses_local_accounts?`, the activity's own `to`/`cc` count; the
-object's audience, tags and `inReplyTo` count when it is embedded (by IRI they are unknown yet).
+object's audience, tags and `inReplyTo` count when it is embedded (by IRI they are unknown yet),
+and so does a work of ours it remixes (`fhit:sources`) or quotes (`quote` and its aliases).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from typing import Any
 
 from fediverse_hit.federation.handlers.context import HandlerContext
 from fediverse_hit.protocol.activities import ParsedActivity
+from fediverse_hit.protocol.remix_notes import read_quote_target
+from fediverse_hit.protocol.remix_sources import MAX_SOURCES
+from fediverse_hit.services.remixes import cites_local_work
 from fediverse_hit.services.remote_contributions import find_remote_contribution, followed_here
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.models import Actor, Contribution
@@ -37,6 +41,15 @@ def _mentioned(tags: Any) -> list[str]:
     ]
 
 
+def _cited(obj: dict[str, Any]) -> list[str]:
+    """The works an embedded object remixes or quotes, as it declares them (unchecked)."""
+    sources = obj.get("fhit:sources")
+    entries = sources[:MAX_SOURCES] if isinstance(sources, list) else []
+    cited = [entry.get("object") if isinstance(entry, dict) else entry for entry in entries]
+    quoted = read_quote_target(obj)
+    return [iri for iri in [*cited, quoted] if isinstance(iri, str)]
+
+
 async def reply_concerns_us(parent: Contribution | None) -> bool:
     """A reply concerns us when it answers a post by a local person or by someone followed here."""
     if parent is None:
@@ -58,6 +71,8 @@ async def may_concern_us(activity: ParsedActivity, document: dict[str, Any], ctx
         for parent_iri in _iris(obj.get("inReplyTo"))[:1]:
             if await reply_concerns_us(await find_remote_contribution(parent_iri)):
                 return True
+        if await cites_local_work([iri for iri in _cited(obj) if ctx.urls.parse_contribution(iri) is not None]):
+            return True
     for iri in list(dict.fromkeys(addressed))[:MAX_ADDRESSEES]:
         if await ctx.local_person(iri) is not None:
             return True
