@@ -103,3 +103,5 @@ class NotificationKind(StrEnum):
     MENTION = "mention"
     LIKE = "like"
     BOOST = "boost"
+    REMIX = "remix"  # someone remixed (or quoted) your work
+    QUOTE_REQUEST = "quote_request"  # someone asks to quote your work (FEP-044f, approval by hand)

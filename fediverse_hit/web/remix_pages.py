@@ -9,7 +9,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.attribution import ChainReport, LinkReport, Verdict
+from fediverse_hit.store.models import Contribution
 from fediverse_hit.services.contribution_rules import visible_among
 from fediverse_hit.store.remix_graphs import load_remix_family
 from fediverse_hit.web.contribution_cards import label_of, page_url
@@ -50,7 +51,46 @@ async def family_page(request: Request) -> Response:
     return await render(request, "remix_family.html", context)
 
 
-def report_context(report: Any, urls: InstanceUrls, contribution_label: str) -> dict[str, Any]:
+RECORDED = {"verified": Verdict.VERIFIED, "attested": Verdict.ATTESTED}
+
+
+async def chain_report_of(contribution: Contribution) -> ChainReport:
+    """The chain as recorded when each remix was made (RemixSource.link_state), root first, depth
+    first. Replaced by part C's verify_stored_chain, which checks every proof and digest again."""
+    family = await load_remix_family(contribution)
+    rows: dict[int, list[Any]] = {}
+    for row in family.sources:
+        rows.setdefault(row.remix_id, []).append(row)  # type: ignore[attr-defined]
+    root = LinkReport(None, contribution.uri, "", 0, Verdict.VERIFIED, "published here, signed by its author")
+    links = [root]
+    stack = [(contribution.id, contribution.uri, iter(rows.get(contribution.id, [])), 1)]
+    seen: set[int] = set()
+    while stack:
+        _, parent_uri, pending, depth = stack[-1]
+        row = next(pending, None)
+        if row is None:
+            stack.pop()
+            continue
+        verdict = RECORDED.get(row.link_state, Verdict.UNAVAILABLE)
+        reason = "recorded when the remix was made" if row.link_state in RECORDED else "no check was recorded"
+        links.append(LinkReport(parent_uri, row.source_uri, row.digest_multibase, depth, verdict, reason))
+        if row.source_id is not None and row.source_id not in seen:
+            seen.add(row.source_id)
+            stack.append((row.source_id, row.source_uri, iter(rows.get(row.source_id, [])), depth + 1))
+    return ChainReport(contribution.uri, tuple(links))
+
+
+async def verification_page(request: Request) -> Response:
+    """`GET /contributions/{id}/verification`: one line per link of the chain, with its verdict."""
+    viewer = await viewer_actor(request)
+    contribution = await visible_contribution(await local_contribution(request), viewer)
+    report = await chain_report_of(contribution)
+    context = report_context(report, label_of(contribution))
+    context["work_href"] = page_url(contribution)
+    return await render(request, "chain_report.html", context)
+
+
+def report_context(report: ChainReport, contribution_label: str) -> dict[str, Any]:
     """The verification page's values from a protocol/attribution ChainReport."""
     links = []
     for link in report.links:

@@ -54,6 +54,11 @@ def build_routes() -> list[BaseRoute]:
         Route("/contributions/{local_id:int}/edit", composer_pages.edit_form, methods=["GET"], name="edit_contribution"),
         Route("/contributions/{local_id:int}/edit", composer_pages.save_edit, methods=["POST"]),
         Route("/contributions/{local_id:int}/family", remix_pages.family_page, name="contribution_family"),
+        Route(
+            "/contributions/{local_id:int}/verification",
+            remix_pages.verification_page,
+            name="contribution_verification",
+        ),
         Route("/contributions/{local_id:int}/embed", contribution_pages.embed_page, name="embed_contribution"),
         Route("/contributions/{local_id:int}/delete", contribution_pages.delete, methods=["POST"]),
         Route("/contributions/{local_id:int}/pin", contribution_pages.pin, methods=["POST"]),

@@ -118,3 +118,67 @@ async def test_a_thousand_node_family_is_folded_and_listed_whole_on_the_family_p
     family = (await client.get(path_of(center.uri) + "/family")).text
     assert family.split("id=\"family-heading\"")[1].count("<li>") == 999
     assert 'id="above-1"' in family and 'id="below-1"' in family
+
+
+async def test_verification_page_lists_every_link_with_its_recorded_verdict(
+    client: httpx.AsyncClient, alice: Account, urls: InstanceUrls
+) -> None:
+    me = await alice.actor
+    bob = await remote_actor("bob", "b.example")
+    song = await add_work(bob, "Wind song", urls)
+    field = await add_work(me, "Green field", urls, minutes=1)
+    await cite(field, [song], state="attested")
+    remix = await add_work(me, "Field with wind", urls, minutes=2)
+    await cite(remix, [field, "https://gone.example/notes/9"], state="verified")
+
+    page = (await client.get(path_of(remix.uri) + "/verification")).text
+
+    report = page.split('id="report-heading"')[1]
+    assert "The chain holds. Some links are <strong>attested</strong>" in report
+    items = re.findall(r'<li class="report-link depth-(\d)">\s*<span class="badge link-state link-([a-z-]+)">', report)
+    assert items == [("0", "verified"), ("1", "verified"), ("2", "attested"), ("1", "verified")]
+    assert report.index(field.uri) < report.index(song.uri) < report.index("https://gone.example/notes/9")
+
+
+async def test_verification_page_says_which_link_is_broken_and_why(
+    client: httpx.AsyncClient, alice: Account, urls: InstanceUrls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fediverse_hit.protocol.attribution import ChainReport, LinkReport, Verdict
+    from fediverse_hit.web import remix_pages
+
+    remix = await add_work(await alice.actor, "Field with wind", urls)
+    source = "https://b.example/works/1"
+    report = ChainReport(remix.uri, (
+        LinkReport(None, remix.uri, "zRoot", 0, Verdict.VERIFIED, "its proof holds", "http://hit.test/users/alice"),
+        LinkReport(remix.uri, source, "zPinned", 1, Verdict.TAMPERED, "digest mismatch: pinned zPinned, copy has zOther"),
+        LinkReport(remix.uri, "https://c.example/n/2", "zC", 1, Verdict.KEY_MISMATCH, "signed with a key of another actor"),
+    ))
+
+    async def constructed(contribution: object) -> ChainReport:
+        return report
+
+    monkeypatch.setattr(remix_pages, "chain_report_of", constructed)
+    page = (await client.get(path_of(remix.uri) + "/verification")).text
+
+    assert "The chain does not hold: some links could not be checked or do not match." in page
+    assert '<span class="badge link-state link-tampered">Tampered</span>' in page
+    assert '<span class="badge link-state link-key-mismatch">Key mismatch</span>' in page
+    assert "Digest mismatch: pinned zPinned, copy has zOther." in page
+    assert "Its proof holds; signed by http://hit.test/users/alice." in page
+
+
+async def test_remix_and_quote_request_notifications_say_what_happened(
+    client: httpx.AsyncClient, alice: Account, urls: InstanceUrls
+) -> None:
+    from fediverse_hit.services.notifications import notify
+
+    me = await alice.actor
+    bob = await remote_actor("bob", "b.example")
+    field = await add_work(me, "Green field", urls)
+    await notify(me, "remix", bob, field)
+    await notify(me, "quote_request", bob, field)
+
+    page = (await client.get("/notifications")).text
+
+    assert re.search(r"@bob@b.example</span>\s*remixed your work: <a href=\"[^\"]+\">Green field</a>", page)
+    assert re.search(r"@bob@b.example</span>\s*asks to quote your work: <a href=\"[^\"]+\">Green field</a>", page)
