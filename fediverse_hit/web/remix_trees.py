@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-MAX_ROW = 6
+MAX_ROW = 5  # 5 nodes fit the page's 60rem column without scrolling on a desktop
 MAX_GENERATIONS = 4
-NODE_W, NODE_H, GAP_X, GAP_Y, PAD = 172, 54, 16, 40, 8
-LABEL_CHARS, DETAIL_CHARS = 22, 26
+NODE_W, NODE_H, GAP_X, GAP_Y, PAD = 156, 54, 12, 40, 8
+LABEL_CHARS, DETAIL_CHARS = 18, 21
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,8 @@ def _place(graph: FamilyGraph, rows: list[list[tuple[str, int, str]]]) -> tuple[
 
 def _edges(graph: FamilyGraph, placed: list[_Placed]) -> list[str]:
     """Lines from each drawn source (above) to each drawn remix citing it (below); a link to a
-    folded node ends at its row's fold."""
+    folded node ends at its row's fold. Only links between neighbouring rows are drawn: a remix
+    citing a grandparent too would cross every row between (the family page lists it)."""
     where = {item.key: item for item in placed}
     fold_of_row: dict[int, _Placed] = {item.y: item for item in placed if item.node is None}
     row_of: dict[str, int] = {}
@@ -164,6 +165,8 @@ def _edges(graph: FamilyGraph, placed: list[_Placed]) -> list[str]:
             continue
         if upper.y > lower.y:  # a cycle drawn the other way round
             upper, lower = lower, upper
+        if lower.y - upper.y != NODE_H + GAP_Y:
+            continue
         lines.add((upper.x + NODE_W // 2, upper.y + NODE_H, lower.x + NODE_W // 2, lower.y))
     return [f'<line class="tree-edge" x1="{a}" y1="{b}" x2="{c}" y2="{d}"/>' for a, b, c, d in sorted(lines)]
 
@@ -180,7 +183,7 @@ def _node_svg(item: _Placed) -> str:
     box = f'<rect class="tree-node tree-{node.kind}" x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
     label = f'<text class="tree-label" x="{x + 10}" y="{y + 22}">{escape(_shorten(node.label, LABEL_CHARS))}</text>'
     detail = f'<text class="tree-detail" x="{x + 10}" y="{y + 42}">{escape(_shorten(node.detail, DETAIL_CHARS))}</text>'
-    inner = box + label + detail
+    inner = f"<title>{escape(node.description)}</title>" + box + label + detail  # the whole name on hover
     if not node.href:
         return f'<g role="img" aria-label="{escape(node.description)}">{inner}</g>'
     current = ' aria-current="page"' if node.kind == "root" else ""
