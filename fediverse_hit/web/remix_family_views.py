@@ -15,10 +15,10 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.chain_graphs import ChainError
 from fediverse_hit.protocol.credits import CreditNode, CreditSource, CreditsError, compute_credits
 from fediverse_hit.protocol.remix_sources import DEFAULT_UPSTREAM_SHARE
-from fediverse_hit.services.contribution_rules import visible_among
-from fediverse_hit.store.models import Actor, Contribution, RemixSource
-from fediverse_hit.store.remix_graphs import RemixFamily, load_remix_family
-from fediverse_hit.web.contribution_cards import actor_handle, actor_link, author_of, label_of, page_url, safe_href
+from fediverse_hit.services.contribution_rules import visible_work_ids
+from fediverse_hit.store.models import Actor, Contribution
+from fediverse_hit.store.remix_graphs import FamilyLink, FamilyWork, RemixFamily, load_remix_family
+from fediverse_hit.web.contribution_cards import KIND_LABELS, actor_link, label_of, safe_href
 from fediverse_hit.web.remix_trees import FamilyGraph, TreeNode, count_family, draw_tree
 
 MAX_LISTED_REMIXES = 20
@@ -38,30 +38,39 @@ def percent(basis_points: int) -> str:
     return f"{whole} %" if part == 0 else f"{whole}.{part:02d} %"
 
 
-def node_key(row: RemixSource, source: bool) -> str:
+def node_key(row: FamilyLink, source: bool) -> str:
     if source:
-        return f"c{row.source_id}" if row.source_id is not None else f"u{row.source_uri}"  # type: ignore[attr-defined]
-    return f"c{row.remix_id}"  # type: ignore[attr-defined]
+        return f"c{row.source_id}" if row.source_id is not None else f"u{row.source_uri}"
+    return f"c{row.remix_id}"
 
 
-def _work_node(key: str, contribution: Contribution, visible: set[int], root: Contribution) -> TreeNode:
-    author = author_of(contribution)
-    if contribution.deleted_at is not None:
+def work_label(work: FamilyWork) -> str:
+    """contribution_cards.label_of for a family record: its title, else its kind and author."""
+    return work.title or f"{KIND_LABELS.get(work.kind, 'Contribution')} by {work.author_name or work.username}"
+
+
+def work_page(work: FamilyWork) -> str:
+    """contribution_cards.page_url for a family record."""
+    return work.uri if work.local else safe_href(work.url or work.uri)
+
+
+def _work_node(key: str, work: FamilyWork, visible: set[int], root_id: int) -> TreeNode:
+    if work.deleted:
         return TreeNode(key, "Deleted work", "", "", "deleted", "A deleted work")
-    if contribution.id not in visible:
-        host = "" if contribution.local else author.domain
+    if work.id not in visible:
+        host = "" if work.local else work.domain
         return TreeNode(key, "Not shown to you", host, "", "hidden", "A work that is not shown to you")
-    label = label_of(contribution)
-    by = f"“{label}” by {author.name or author.username} ({actor_handle(author)})"
-    if contribution.id == root.id:
-        return TreeNode(key, label, f"@{author.username}", page_url(contribution), "root", f"{by}: this work")
-    if contribution.local:
-        return TreeNode(key, label, f"@{author.username}", page_url(contribution), "local", by)
-    detail = f"{author.domain} · @{author.username}"
-    return TreeNode(key, label, detail, page_url(contribution), "remote", f"{by}, on {author.domain}")
+    label = work_label(work)
+    by = f"“{label}” by {work.author_name or work.username} (@{work.username}@{work.domain})"
+    if work.id == root_id:
+        return TreeNode(key, label, f"@{work.username}", work_page(work), "root", f"{by}: this work")
+    if work.local:
+        return TreeNode(key, label, f"@{work.username}", work_page(work), "local", by)
+    detail = f"{work.domain} · @{work.username}"
+    return TreeNode(key, label, detail, work_page(work), "remote", f"{by}, on {work.domain}")
 
 
-def _missing_node(key: str, row: RemixSource) -> TreeNode:
+def _missing_node(key: str, row: FamilyLink) -> TreeNode:
     host = host_of(row.source_uri)
     description = f"A source not stored here, on {host}" if host else "A source not stored here"
     return TreeNode(key, "Not stored here", host, safe_href(row.source_uri), "missing", description)
@@ -69,9 +78,9 @@ def _missing_node(key: str, row: RemixSource) -> TreeNode:
 
 def build_graph(family: RemixFamily, visible: set[int]) -> FamilyGraph:
     nodes: dict[str, TreeNode] = {}
-    for contribution in family.contributions.values():
-        key = f"c{contribution.id}"
-        nodes[key] = _work_node(key, contribution, visible, family.root)
+    for work in family.works.values():
+        key = f"c{work.id}"
+        nodes[key] = _work_node(key, work, visible, family.root.id)
     edges: list[tuple[str, str]] = []
     for row in (*family.sources, *family.remixes):
         source_key = node_key(row, True)
@@ -83,25 +92,25 @@ def build_graph(family: RemixFamily, visible: set[int]) -> FamilyGraph:
 
 def _credit_graph(family: RemixFamily) -> dict[str, CreditNode]:
     """The stored ancestors as credits/CreditNode, keyed by object id."""
-    by_remix: dict[int, list[RemixSource]] = defaultdict(list)
+    by_remix: dict[int, list[FamilyLink]] = defaultdict(list)
     for row in family.sources:
-        by_remix[row.remix_id].append(row)  # type: ignore[attr-defined]
-    known = family.contributions
-    ancestors = {row.source_id for row in family.sources} | {family.root.id}  # type: ignore[attr-defined]
+        by_remix[row.remix_id].append(row)
+    known = family.works
+    ancestors = {row.source_id for row in family.sources} | {family.root.id}
     nodes: dict[str, CreditNode] = {}
-    for row_id, contribution in known.items():
+    for row_id, work in known.items():
         if row_id not in ancestors:
             continue
         sources = tuple(
             CreditSource(
-                node=known[row.source_id].uri if row.source_id in known else row.source_uri,  # type: ignore[attr-defined]
+                node=known[row.source_id].uri if row.source_id in known else row.source_uri,
                 weight=row.weight,
-                authors=tuple(row.author_uris),
+                authors=row.author_uris,
             )
             for row in by_remix.get(row_id, [])
         )
-        share = contribution.upstream_share if contribution.upstream_share is not None else DEFAULT_UPSTREAM_SHARE
-        nodes[contribution.uri] = CreditNode((author_of(contribution).uri,), share, sources)
+        share = work.upstream_share if work.upstream_share is not None else DEFAULT_UPSTREAM_SHARE
+        nodes[work.uri] = CreditNode((work.author_uri,), share, sources)
     return nodes
 
 
@@ -121,7 +130,7 @@ async def build_credits(family: RemixFamily, urls: InstanceUrls) -> tuple[list[d
     return rows, ""
 
 
-def _source_dict(row: RemixSource, graph: FamilyGraph) -> dict[str, Any]:
+def _source_dict(row: FamilyLink, graph: FamilyGraph) -> dict[str, Any]:
     node = graph.nodes[node_key(row, True)]
     state = LINK_STATES.get(row.link_state)
     return {
@@ -145,12 +154,12 @@ def _badge(family: RemixFamily) -> dict[str, int]:
 async def build_remix_view(contribution: Contribution, viewer: Actor | None, urls: InstanceUrls) -> dict[str, Any]:
     """Everything the remix sections of `contribution`'s page show."""
     family = await load_remix_family(contribution)
-    visible = await visible_among(viewer, family.contributions.values())
+    visible = await visible_work_ids(viewer, family.works)
     graph = build_graph(family, visible)
     local_id = contribution.local_id or ""
     family_url = urls.contribution_family_page(local_id)
-    own = [row for row in family.sources if row.remix_id == contribution.id]  # type: ignore[attr-defined]
-    direct = [row for row in family.remixes if row.source_id == contribution.id]  # type: ignore[attr-defined]
+    own = [row for row in family.sources if row.remix_id == contribution.id]
+    direct = [row for row in family.remixes if row.source_id == contribution.id]
     remix_nodes = list(dict.fromkeys(node_key(row, False) for row in reversed(direct)))  # newest remix first
     above, below = count_family(graph)
     credits, credits_error = await build_credits(family, urls) if own else ([], "")

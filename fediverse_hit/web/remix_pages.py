@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from fediverse_hit.protocol.attribution import ChainReport, LinkReport, Verdict
 from fediverse_hit.store.models import Contribution
-from fediverse_hit.services.contribution_rules import visible_among
+from fediverse_hit.services.contribution_rules import visible_work_ids
 from fediverse_hit.store.remix_graphs import load_remix_family
 from fediverse_hit.web.contribution_cards import label_of, page_url
 from fediverse_hit.web.contribution_pages import local_contribution, viewer_actor, visible_contribution
@@ -31,7 +31,7 @@ async def family_page(request: Request) -> Response:
     viewer = await viewer_actor(request)
     contribution = await visible_contribution(await local_contribution(request), viewer)
     family = await load_remix_family(contribution)
-    graph = build_graph(family, await visible_among(viewer, family.contributions.values()))
+    graph = build_graph(family, await visible_work_ids(viewer, family.works))
     generations = split_generations(graph)
     sections: list[dict[str, Any]] = []
     for above, rows in ((True, generations.above), (False, generations.below)):
@@ -60,7 +60,7 @@ async def chain_report_of(contribution: Contribution) -> ChainReport:
     family = await load_remix_family(contribution)
     rows: dict[int, list[Any]] = {}
     for row in family.sources:
-        rows.setdefault(row.remix_id, []).append(row)  # type: ignore[attr-defined]
+        rows.setdefault(row.remix_id, []).append(row)
     root = LinkReport(None, contribution.uri, "", 0, Verdict.VERIFIED, "published here, signed by its author")
     links = [root]
     stack = [(contribution.id, contribution.uri, iter(rows.get(contribution.id, [])), 1)]
@@ -73,7 +73,7 @@ async def chain_report_of(contribution: Contribution) -> ChainReport:
             continue
         verdict = RECORDED.get(row.link_state, Verdict.UNAVAILABLE)
         reason = "recorded when the remix was made" if row.link_state in RECORDED else "no check was recorded"
-        links.append(LinkReport(parent_uri, row.source_uri, row.digest_multibase, depth, verdict, reason))
+        links.append(LinkReport(parent_uri, row.source_uri, row.digest, depth, verdict, reason))
         if row.source_id is not None and row.source_id not in seen:
             seen.add(row.source_id)
             stack.append((row.source_id, row.source_uri, iter(rows.get(row.source_id, [])), depth + 1))
