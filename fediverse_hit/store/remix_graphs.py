@@ -23,12 +23,12 @@ _LINK_COLUMNS = (
     "s.id, s.remix_id, s.position, s.source_id, s.source_uri, s.author_uris, s.digest_multibase, s.weight, s.link_state"
 )
 _ANCESTORS = (
-    "WITH RECURSIVE reach(id) AS (SELECT ? UNION "
+    "WITH RECURSIVE reach(id) AS (SELECT CAST(? AS BIGINT) UNION "
     "SELECT s.source_id FROM remix_sources s JOIN reach r ON s.remix_id = r.id WHERE s.source_id IS NOT NULL) "
     f"SELECT {_LINK_COLUMNS} FROM remix_sources s WHERE s.remix_id IN (SELECT id FROM reach) LIMIT ?"
 )
 _DESCENDANTS = (
-    "WITH RECURSIVE reach(id) AS (SELECT ? UNION "
+    "WITH RECURSIVE reach(id) AS (SELECT CAST(? AS BIGINT) UNION "
     "SELECT s.remix_id FROM remix_sources s JOIN reach r ON s.source_id = r.id) "
     f"SELECT {_LINK_COLUMNS} FROM remix_sources s WHERE s.source_id IN (SELECT id FROM reach) LIMIT ?"
 )
