@@ -1,20 +1,30 @@
-"""The `fediverse-hit` command line (DESIGN §3): init, serve, worker, user, token, demo, deliveries."""
+"""The `fediverse-hit` command line (DESIGN §3): init, serve, worker, user, token, demo, deliveries,
+verify."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import secrets
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
 from fediverse_hit.errors import HitError
+from fediverse_hit.federation.chain_verification import VerifyExit, verify_bundle, verify_online
+from fediverse_hit.federation.fetcher import Fetcher
+from fediverse_hit.federation.http_client import FetchError, create_http_client
 from fediverse_hit.federation.runtime import FederationRuntime, federation_runtime
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.federation.worker import run_forever, run_once
+from fediverse_hit.protocol.attribution import ChainReport
+from fediverse_hit.protocol.chain_bundles import BundleError, parse_chain_bundle
+from fediverse_hit.protocol.chain_graphs import ChainError
+from fediverse_hit.protocol.chain_reports import Copies, chain_report_to_json, format_chain_report
 from fediverse_hit.services.accounts import create_account
 from fediverse_hit.services.demo import seed_demo
 from fediverse_hit.services.media import MediaLimits
@@ -162,6 +172,47 @@ async def _cmd_deliveries_retry(settings: Settings, args: argparse.Namespace) ->
     await _with_database(settings, work)
 
 
+async def _cmd_verify(settings: Settings, args: argparse.Namespace) -> None:
+    """Verify the chain of `args.url`; the exit code says how it went (VerifyExit)."""
+    try:
+        if args.offline:
+            report, copies, note = _verify_offline(args.url, args.offline)
+        else:
+            async with create_http_client(settings) as client:
+                # Unsigned fetches: the command needs no instance of its own (servers that insist
+                # on signed fetches answer 401, and the chain bundle then stands in for them).
+                online = await verify_online(args.url, Fetcher(client, settings, None))
+            report, copies, note = online.report, online.copies, online.bundle_note
+    except ChainError as exc:
+        _fail(args, VerifyExit.MALFORMED, f"the chain is refused as a whole: {exc}")
+    except (FetchError, BundleError, OSError, ValueError) as exc:
+        _fail(args, VerifyExit.NO_ROOT, f"nothing to verify: {exc}")
+    code = VerifyExit.HOLDS if report.holds(args.strict) else VerifyExit.BROKEN
+    if args.json:
+        print(json.dumps({**chain_report_to_json(report, args.strict, copies), "source": note, "exitCode": code}, indent=2))
+    else:
+        print(f"Attribution chain of {args.url} ({note})")
+        print("\n".join(format_chain_report(report, args.strict, copies)))
+    raise SystemExit(code)
+
+
+def _verify_offline(url: str, path: str) -> tuple[ChainReport, Copies, str]:
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    bundle = parse_chain_bundle(data)
+    if bundle.root_id != url:
+        raise BundleError(f"the bundle is the chain of {bundle.root_id}, not of {url}")
+    copies = {key: "bundle" for key in bundle.objects}
+    return verify_bundle(bundle), copies, f"offline, from the bundle {path}"
+
+
+def _fail(args: argparse.Namespace, code: VerifyExit, message: str) -> NoReturn:
+    if args.json:
+        print(json.dumps({"root": args.url, "holds": False, "error": message, "exitCode": code}, indent=2))
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
 AsyncCommand = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, None]]
 
 
@@ -195,6 +246,19 @@ def build_parser() -> argparse.ArgumentParser:
     create_tok.add_argument("name", help="the user the token acts as")
     create_tok.add_argument("--label", default="cli", help="what the token is for")
     create_tok.set_defaults(run=_cmd_token_create)
+    verify = commands.add_parser(
+        "verify",
+        help="verify the attribution chain of a contribution",
+        description="Verify the attribution chain of the contribution at URL: one line per link. Exit codes: "
+        "0 every link verified or attested (--strict: verified), 1 a link does not hold, 2 usage error, "
+        "3 the chain is refused as a whole (cycle, too deep, too large), 4 nothing to verify (root "
+        "unreachable, bundle unreadable or for another object).",
+    )
+    verify.add_argument("url", help="the contribution's id (its URL)")
+    verify.add_argument("--offline", metavar="BUNDLE", help="verify from this chain bundle file (- for stdin), no network")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument("--strict", action="store_true", help="accept verified links only, not attested ones")
+    verify.set_defaults(run=_cmd_verify)
     commands.add_parser("demo", help="seed demo users and print the admin login").set_defaults(run=_cmd_demo)
     migrations = commands.add_parser("makemigrations", help="(developers) write migrations for model changes")
     migrations.add_argument("--name")

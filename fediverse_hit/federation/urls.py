@@ -84,6 +84,10 @@ class InstanceUrls:
     def contribution_version(self, local_id: str, number: int) -> str:
         return f"{self.contribution(local_id)}/versions/{number}"
 
+    def contribution_chain(self, local_id: str) -> str:
+        """The chain bundle of a contribution (docs/attribution-chains.md §4)."""
+        return f"{self.contribution(local_id)}/chain"
+
     def contribution_collection(self, local_id: str, collection: str) -> str:
         """`replies`, `likes` or `shares` of a contribution."""
         return f"{self.contribution(local_id)}/{collection}"
@@ -138,3 +142,13 @@ class InstanceUrls:
         """True when `iri` is on this instance's origin."""
         parts = urlsplit(iri)
         return f"{parts.scheme}://{parts.netloc}".lower() == self.base.lower()
+
+
+def chain_bundle_of(contribution_iri: str) -> str | None:
+    """Where a Fediverse Hit server serves the chain bundle of one of its contributions: the
+    contribution's IRI + `/chain`. None for an IRI that is not shaped like one of ours (another
+    software's post has no bundle to ask for)."""
+    parts = urlsplit(contribution_iri)
+    if parts.scheme not in ("http", "https") or parts.query or parts.fragment:
+        return None
+    return f"{contribution_iri}/chain" if _CONTRIBUTION_PATH.match(parts.path) else None

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fediverse_hit.store.models import ChainDocument, ChainKeyDocument
+from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES
+from fediverse_hit.store.models import ChainDocument, ChainKeyDocument, Contribution, ContributionVersion
 
 
 async def keep_chain_document(digest_multibase: str, object_uri: str, document_json: str) -> None:
@@ -37,3 +38,28 @@ async def find_key_documents(actor_uris: Iterable[str]) -> dict[str, str]:
         return {}
     rows = await ChainKeyDocument.filter(actor_uri__in=wanted).values_list("actor_uri", "document_json")
     return {str(uri): str(text) for uri, text in rows}
+
+
+async def find_stored_copies(object_uris: Iterable[str]) -> dict[str, list[str]]:
+    """Every copy of each of `object_uris` kept as a contribution here, by IRI: each version of a
+    local contribution as signed, and a remote contribution's current copy as received. Only
+    what anyone may see (public or unlisted, not deleted): chain bundles are public."""
+    wanted = list(dict.fromkeys(object_uris))
+    if not wanted:
+        return {}
+    copies: dict[str, list[str]] = {}
+    versions = await ContributionVersion.filter(
+        contribution__uri__in=wanted,
+        contribution__deleted_at__isnull=True,
+        contribution__visibility__in=OPEN_VISIBILITIES,
+    ).order_by("number").values_list(
+        "contribution__uri", "document_json"
+    )
+    for uri, text in versions:
+        copies.setdefault(str(uri), []).append(str(text))
+    remote = await Contribution.filter(
+        uri__in=wanted, local=False, raw_json__isnull=False, deleted_at__isnull=True, visibility__in=OPEN_VISIBILITIES
+    ).values_list("uri", "raw_json")
+    for uri, text in remote:
+        copies.setdefault(str(uri), []).append(str(text))
+    return copies

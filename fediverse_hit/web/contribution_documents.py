@@ -1,5 +1,6 @@
 """ActivityPub documents of contributions: the Note (HTML for browsers on the same URL), its
-kept versions, its replies/likes/shares collections, and the outbox and featured collections.
+kept versions, its chain bundle, its replies/likes/shares collections, and the outbox and
+featured collections.
 
 Signed Notes are served from the stored text byte for byte, so proofs and pinned digests hold.
 Only what an anonymous visitor may see (`can_view(None, …)`: public and unlisted) is served as
@@ -21,7 +22,9 @@ from fediverse_hit.federation.collections import (
     parse_page_number,
 )
 from fediverse_hit.federation.contribution_documents import current_version_text, publish_version
+from fediverse_hit.federation.stored_chains import collect_stored_chain
 from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.chain_bundles import build_chain_bundle
 from fediverse_hit.protocol.content_activities import build_create, build_tombstone
 from fediverse_hit.protocol.vocab import AS_CONTEXT
 from fediverse_hit.services.contribution_rules import can_view
@@ -37,7 +40,12 @@ from fediverse_hit.store.contributions import (
 from fediverse_hit.store.interactions import boosters, interaction_counts, likers
 from fediverse_hit.store.models import Actor, Contribution
 from fediverse_hit.web import contribution_pages
-from fediverse_hit.web.negotiation import activity_response, stored_activity_response, wants_activity_json
+from fediverse_hit.web.negotiation import (
+    activity_response,
+    json_response,
+    stored_activity_response,
+    wants_activity_json,
+)
 
 CONTRIBUTION_COLLECTIONS = ("replies", "likes", "shares")
 
@@ -89,6 +97,19 @@ async def contribution_version(request: Request) -> Response:
     if version is None or not await can_view(None, found):
         raise NotFound("No such version.")
     return stored_activity_response(version.document_json)
+
+
+async def contribution_chain(request: Request) -> Response:
+    """`/contributions/{id}/chain`: the chain bundle, every version the chain pins as exact text
+    and every author's actor document, so it verifies with no network (docs/attribution-chains.md §4)."""
+    found = await _contribution(request)
+    if found.deleted_at is not None:
+        raise Gone("This contribution was deleted.")
+    if not await can_view(None, found):
+        raise NotFound("No such contribution.")
+    chain = await collect_stored_chain(found, request.app.state.urls)
+    bundle = build_chain_bundle(chain.root, chain.ancestors(), sorted(chain.actors.items()))
+    return json_response(bundle, "application/json", max_age=60)
 
 
 async def contribution_collection(request: Request) -> Response:

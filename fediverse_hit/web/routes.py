@@ -74,6 +74,7 @@ def build_routes() -> list[BaseRoute]:
             contribution_documents.contribution_version,
             name="contribution_version",
         ),
+        Route("/contributions/{local_id:int}/chain", contribution_documents.contribution_chain, name="contribution_chain"),
         *[
             Route(f"/contributions/{{local_id:int}}/{name}", contribution_documents.contribution_collection)
             for name in contribution_documents.CONTRIBUTION_COLLECTIONS
