@@ -1,6 +1,6 @@
 """Pages about a work's remixes: `/contributions/{id}/family` (every source and remix by
 generation: the tree unfolded, and its text alternative) and `/contributions/{id}/verification`
-(the per-link report of the attribution chain, DESIGN §7)."""
+(the per-link report of the attribution chain, checked now from what is stored here, DESIGN §7)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fediverse_hit.protocol.attribution import ChainReport, LinkReport, Verdict
+from fediverse_hit.errors import NotFound
+from fediverse_hit.federation.chain_verification import verify_stored_chain
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.attribution import ChainReport
+from fediverse_hit.protocol.chain_graphs import ChainError
 from fediverse_hit.store.models import Contribution
 from fediverse_hit.services.contribution_rules import visible_work_ids
 from fediverse_hit.store.remix_graphs import load_remix_family
@@ -51,41 +55,22 @@ async def family_page(request: Request) -> Response:
     return await render(request, "remix_family.html", context)
 
 
-RECORDED = {"verified": Verdict.VERIFIED, "attested": Verdict.ATTESTED}
-
-
-async def chain_report_of(contribution: Contribution) -> ChainReport:
-    """The chain as recorded when each remix was made (RemixSource.link_state), root first, depth
-    first. Replaced by part C's verify_stored_chain, which checks every proof and digest again."""
-    family = await load_remix_family(contribution)
-    rows: dict[int, list[Any]] = {}
-    for row in family.sources:
-        rows.setdefault(row.remix_id, []).append(row)
-    root = LinkReport(None, contribution.uri, "", 0, Verdict.VERIFIED, "published here, signed by its author")
-    links = [root]
-    stack = [(contribution.id, contribution.uri, iter(rows.get(contribution.id, [])), 1)]
-    seen: set[int] = set()
-    while stack:
-        _, parent_uri, pending, depth = stack[-1]
-        row = next(pending, None)
-        if row is None:
-            stack.pop()
-            continue
-        verdict = RECORDED.get(row.link_state, Verdict.UNAVAILABLE)
-        reason = "recorded when the remix was made" if row.link_state in RECORDED else "no check was recorded"
-        links.append(LinkReport(parent_uri, row.source_uri, row.digest, depth, verdict, reason))
-        if row.source_id is not None and row.source_id not in seen:
-            seen.add(row.source_id)
-            stack.append((row.source_id, row.source_uri, iter(rows.get(row.source_id, [])), depth + 1))
-    return ChainReport(contribution.uri, tuple(links))
+async def chain_report_of(contribution: Contribution, urls: InstanceUrls) -> ChainReport:
+    """The chain checked now from what is stored here (part C's verify_stored_chain)."""
+    return await verify_stored_chain(contribution, urls)
 
 
 async def verification_page(request: Request) -> Response:
     """`GET /contributions/{id}/verification`: one line per link of the chain, with its verdict."""
     viewer = await viewer_actor(request)
     contribution = await visible_contribution(await local_contribution(request), viewer)
-    report = await chain_report_of(contribution)
-    context = report_context(report, label_of(contribution))
+    label = label_of(contribution)
+    try:
+        context = report_context(await chain_report_of(contribution, request.app.state.urls), label)
+    except ChainError as exc:
+        context = {"label": label, "refused": f"The chain is refused as a whole: {exc}."}
+    except NotFound:
+        context = {"label": label, "refused": "No signed copy of this work is stored here, so its chain cannot be checked."}
     context["work_href"] = page_url(contribution)
     return await render(request, "chain_report.html", context)
 
