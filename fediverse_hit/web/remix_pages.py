@@ -17,7 +17,7 @@ from fediverse_hit.protocol.chain_graphs import ChainError
 from fediverse_hit.store.models import Contribution
 from fediverse_hit.services.contribution_rules import visible_work_ids
 from fediverse_hit.store.remix_graphs import load_remix_family
-from fediverse_hit.web.contribution_cards import label_of, page_url
+from fediverse_hit.web.contribution_cards import label_of, page_url, safe_href
 from fediverse_hit.web.contribution_pages import local_contribution, viewer_actor, visible_contribution
 from fediverse_hit.web.remix_family_views import build_graph
 from fediverse_hit.web.remix_trees import split_generations
@@ -77,13 +77,13 @@ async def verification_page(request: Request) -> Response:
 
 def report_context(report: ChainReport, contribution_label: str) -> dict[str, Any]:
     """The verification page's values from a protocol/attribution ChainReport."""
-    links = []
+    links: list[dict[str, Any]] = []
     for link in report.links:
         verdict = str(link.verdict)
         links.append({
             "depth": link.depth,
             "object_id": link.object_id,
-            "href": link.object_id if link.object_id.startswith(("https://", "http://")) else "",
+            "href": safe_href(link.object_id),
             "parent_id": link.parent_id or "",
             "digest": link.digest,
             "verdict": verdict,
@@ -92,8 +92,8 @@ def report_context(report: ChainReport, contribution_label: str) -> dict[str, An
             "signer": link.signer or "",
         })
     counts: dict[str, int] = {}
-    for link in links:
-        counts[link["verdict"]] = counts.get(link["verdict"], 0) + 1
+    for item in links:
+        counts[item["verdict"]] = counts.get(item["verdict"], 0) + 1
     return {
         "label": contribution_label,
         "links": links,
