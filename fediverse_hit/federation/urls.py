@@ -99,6 +99,14 @@ class InstanceUrls:
     def contribution_edit_page(self, local_id: str) -> str:
         return f"{self.contribution(local_id)}/edit"
 
+    def contribution_family_page(self, local_id: str) -> str:
+        """Every source and remix of a contribution as a list (the tree's unfolded form)."""
+        return f"{self.contribution(local_id)}/family"
+
+    def contribution_verification_page(self, local_id: str) -> str:
+        """The per-link report of a remix's attribution chain, checked from what is stored here."""
+        return f"{self.contribution(local_id)}/verification"
+
     def tag(self, name: str) -> str:
         """The page of a hashtag (Mastodon's `/tags/{name}`), the `href` of Hashtag tags."""
         return self.absolute(f"/tags/{quote(name.lower())}")

@@ -104,5 +104,5 @@ class NotificationKind(StrEnum):
     MENTION = "mention"
     LIKE = "like"
     BOOST = "boost"
-    QUOTE_REQUEST = "quote_request"  # someone asks to quote (remix) a work whose author approves by hand
-    REMIX = "remix"  # someone remixed or quoted your work
+    REMIX = "remix"  # someone remixed (or quoted) your work
+    QUOTE_REQUEST = "quote_request"  # someone asks to quote your work (FEP-044f, approval by hand)

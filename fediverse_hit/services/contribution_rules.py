@@ -121,6 +121,11 @@ async def visible_among(viewer: Actor | None, contributions: Iterable[Contributi
     return await visible_ids(viewer, [c.id for c in contributions])
 
 
+async def visible_work_ids(viewer: Actor | None, ids: Iterable[int]) -> set[int]:
+    """`visible_among` for row ids (pages that read contributions without models)."""
+    return await visible_ids(viewer, ids)
+
+
 def is_open(contribution: Contribution) -> bool:
     """Public or unlisted: anyone may see, boost and quote it."""
     return contribution.visibility in OPEN_VISIBILITIES

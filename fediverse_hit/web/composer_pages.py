@@ -5,6 +5,7 @@ everything typed kept; files already stored stay attached (as hidden ids) so nob
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
@@ -33,6 +34,13 @@ from fediverse_hit.store.media_attachments import attachments_of, find_own_media
 from fediverse_hit.store.models import Account, Actor, Contribution, MediaAttachment
 from fediverse_hit.web.contribution_cards import VISIBILITY_LABELS, label_of, page_url
 from fediverse_hit.web.contribution_pages import own_contribution
+from fediverse_hit.web.remix_form import (
+    describe_sources,
+    empty_source_fields,
+    parse_source_fields,
+    read_source_fields,
+    source_slots,
+)
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.security_headers import PAGE_POLICY
 from fediverse_hit.web.sessions import MAX_FORM_BYTES, read_form, require_account
@@ -63,6 +71,7 @@ def parse_values(form: FormData) -> dict[str, Any]:
     kept = [int(v) for v in form.getlist("media_id") if isinstance(v, str) and v.isdigit()]
     values["kept_ids"] = kept[:MAX_ATTACHMENTS]
     values["descriptions"] = {i: _text(form, f"description_{i}") for i in values["kept_ids"]}
+    values.update(read_source_fields(form))
     return values
 
 
@@ -129,6 +138,7 @@ async def composer_form(request: Request) -> Response:
     values["in_reply_to"] = request.query_params.get("in_reply_to", "")
     values["license"] = (await default_license()).iri
     values["visibility"] = Visibility.PUBLIC
+    values.update(empty_source_fields(request.query_params.get("remix", "")))
     return await render_composer(request, account, values, {})
 
 
@@ -149,10 +159,12 @@ async def publish(request: Request) -> Response:
         await _store_files(request, author, form, values, errors)
     finally:
         await form.close()
+    sources, upstream_share = parse_source_fields(values, errors)
     if errors:
         return await render_composer(request, account, values, errors, status_code=422)
     try:
         draft = draft_of(values, values["kept_ids"], values["descriptions"])
+        draft = replace(draft, sources=sources, upstream_share=upstream_share)
         contribution = await publish_asking_consent(author, draft, request.app.state.fetcher)
     except HitError as exc:
         return await render_composer(request, account, values, {"composer": exc.message}, status_code=exc.status_code)
@@ -241,6 +253,10 @@ async def render_composer(
         "quote_policies": QUOTE_POLICY_LABELS,
         "limits": LIMITS,
         "media_help": MediaLimits.from_settings(request.app.state.settings).describe(),
+        "sources": [] if editing else await describe_sources(author, values),
+        "source_slots": 0 if editing else source_slots(values),
+        "upstream_share": values.get("upstream_share", ""),
+        "remixing": not editing and bool(values.get("sources")) and bool(values["sources"][0]["url"]),
     }
     response = await render(request, "composer.html", context, status_code=status_code)
     response.headers["Content-Security-Policy"] = COMPOSER_POLICY

@@ -85,6 +85,15 @@ def actions_url(contribution: Contribution) -> str:
     return f"/remote-contributions/{contribution.id}"
 
 
+def remix_url(contribution: Contribution) -> str:
+    """The composer with `contribution` as the first source, when its licence and visibility let
+    anyone remix it ("" otherwise; publishing checks the rule again for the actual remixer)."""
+    found = license_by_iri(contribution.license) if contribution.license else None
+    if found is None or not found.permits_remix or not is_open(contribution) or contribution.deleted_at is not None:
+        return ""
+    return "/contributions/new?" + urlencode({"remix": contribution.uri})
+
+
 def author_of(contribution: Contribution) -> Actor:
     """The (prefetched) author; the model types the relation as a bare Model."""
     author = contribution.author
@@ -183,6 +192,7 @@ def card_dict(
         "page_url": page_url(contribution),
         "actions_url": actions_url(contribution),
         "reply_url": "/contributions/new?" + urlencode({"in_reply_to": contribution.uri}),
+        "remix_url": remix_url(contribution),
         "heading_id": f"contribution-{contribution.id}",
         "kind": contribution.kind,
         "kind_label": KIND_LABELS.get(contribution.kind, "Contribution"),

@@ -21,6 +21,7 @@ from fediverse_hit.store.timelines import replies_to
 from fediverse_hit.web.contribution_cards import VISIBILITY_LABELS, build_cards
 from fediverse_hit.web.contribution_meta import page_meta
 from fediverse_hit.web.quote_pages import consent_line
+from fediverse_hit.web.remix_family_views import build_remix_view
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.security_headers import PAGE_POLICY
 from fediverse_hit.web.sessions import current_account, read_form, require_account
@@ -87,6 +88,7 @@ async def _render_work(
         "notice": _notice(request),
         "visibilities": VISIBILITY_LABELS,
         "quote_consent": await consent_line(contribution),
+        "remix": await build_remix_view(contribution, viewer, urls),
         **extra,
     }
     return await render(request, "contribution.html", context, status_code=status_code)

@@ -1,5 +1,5 @@
 """`/notifications`: what happened to the logged-in person (follows, replies, mentions, likes,
-boosts), newest first, paged with `?before=<id>`, and a form that marks everything read."""
+boosts, remixes, quote requests), newest first, paged with `?before=<id>`, and a form that marks everything read."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ WORDING: dict[str, str] = {
     NotificationKind.MENTION: "mentioned you",
     NotificationKind.LIKE: "liked your contribution",
     NotificationKind.BOOST: "boosted your contribution",
-    NotificationKind.QUOTE_REQUEST: "asks to quote (remix) your work",
+    NotificationKind.REMIX: "remixed your work",
+    NotificationKind.QUOTE_REQUEST: "asks to quote your work",
 }
 
 
