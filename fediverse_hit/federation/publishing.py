@@ -28,7 +28,7 @@ from fediverse_hit.protocol.remix_sources import DEFAULT_UPSTREAM_SHARE
 from fediverse_hit.protocol.vocabulary import ActivityType, Visibility
 from fediverse_hit.services import contributions as service
 from fediverse_hit.services.contribution_rules import Draft, can_reply, check_draft, is_open
-from fediverse_hit.services.remixes import PinnedSource, choose_remix_licence, record_remix
+from fediverse_hit.services.remixes import PinnedSource, choose_remix_licence, create_remix
 from fediverse_hit.services.side_effects import contribution_published
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.contributions import find_contribution_by_uri, mentioned_actors
@@ -107,12 +107,15 @@ async def publish_contribution(author: Actor, draft: Draft, fetcher: Fetcher) ->
         draft = replace(draft, license=await choose_remix_licence(draft.license, pinned))
     mentions = await resolve_mentions(draft.source, fetcher)
     addressed = [*await resolve_addressed(draft.addressed, fetcher), *await _credited(author, pinned, fetcher)]
-    contribution = await service.create_contribution(
-        author, draft, parent=parent, mentions=mentions, iris=urls, addressed=addressed
-    )
     if pinned:
         share = DEFAULT_UPSTREAM_SHARE if draft.upstream_share is None else draft.upstream_share
-        await record_remix(contribution, pinned, share)
+        contribution = await create_remix(
+            author, draft, pinned, share, parent=parent, mentions=mentions, iris=urls, addressed=addressed
+        )
+    else:
+        contribution = await service.create_contribution(
+            author, draft, parent=parent, mentions=mentions, iris=urls, addressed=addressed
+        )
     note = await publish_version(contribution, urls)
     await contribution_published(contribution)
     await _deliver(build_create(urls.contribution_activity(str(contribution.local_id)), note), contribution, urls)

@@ -5,7 +5,7 @@ verifying sources) is federation/source_pinning.py; this module only decides and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,7 +20,9 @@ from fediverse_hit.protocol.remix_licences import (
     combined_remix_licences,
 )
 from fediverse_hit.protocol.remix_sources import RemixSources, Source
-from fediverse_hit.services.contribution_rules import can_quote, default_license
+from fediverse_hit.services.contribution_rules import Draft, can_quote, default_license
+from fediverse_hit.services.contributions import create_contribution
+from fediverse_hit.services.iris import ContributionIris
 from fediverse_hit.store.chain_documents import keep_chain_document, keep_key_document
 from fediverse_hit.store.contributions import find_contribution_by_uri
 from fediverse_hit.store.models import Actor, Contribution, RemixSource
@@ -87,6 +89,27 @@ def _preferred(default: License, allowed: Sequence[License]) -> License:
     if default in allowed:
         return default
     return next((licence for licence in allowed if licence.permits_remix), allowed[0])
+
+
+async def create_remix(
+    author: Actor,
+    draft: Draft,
+    pinned: Sequence[PinnedSource],
+    upstream_share: int,
+    *,
+    parent: Contribution | None,
+    mentions: Mapping[str, Actor],
+    iris: ContributionIris,
+    addressed: Sequence[Actor] = (),
+) -> Contribution:
+    """Store a remix made here and what it pins in one transaction, so a failure while
+    recording its sources never leaves a plain contribution (a remix without its credits) behind."""
+    async with in_transaction():
+        contribution = await create_contribution(
+            author, draft, parent=parent, mentions=mentions, iris=iris, addressed=addressed
+        )
+        await record_remix(contribution, pinned, upstream_share)
+    return contribution
 
 
 async def record_remix(contribution: Contribution, pinned: Sequence[PinnedSource], upstream_share: int) -> None:
