@@ -1,4 +1,5 @@
-"""`fediverse-hit verify` against real instances: Bob on B remixes Alice's work on A; the chain
+"""`fediverse-hit verify` against real instances: Bob on B remixes Alice's work on A through B's
+outbox (the real flow: B fetches, verifies and pins the source, asks for consent); the chain
 verifies online, a bundle altered in the source's content is caught, and with A stopped the
 untouched bundle still verifies offline (issue 9, "Done when")."""
 
@@ -6,30 +7,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from fediverse_hit.federation.chain_verification import VerifyExit
-from fediverse_hit.settings import PROJECT_ROOT
-from tests.federation_steps import c2s, make_user
+from tests.federation_steps import c2s, eventually, fetch_as2, make_user
 from tests.instances import Instance, InstanceFactory
 
 pytestmark = pytest.mark.federation
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-
-
-def store_remix(instance: Instance, username: str, title: str, source: str) -> str:
-    """Bob's remix of `source`, stored on `instance` as its server keeps one (tests/chain_instance_rows.py)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.chain_instance_rows", username, title, source],
-        env=instance.env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip().splitlines()[-1]
 
 
 def verify(instance: Instance, *args: str) -> subprocess.CompletedProcess[str]:
@@ -50,11 +39,15 @@ def test_remix_chain_verifies_online_and_offline_with_its_source_server_stopped(
 ) -> None:
     a, b = instances.start(2)
     _alice, alice_token = make_user(a, "alice")
-    make_user(b, "bob")
+    _bob, bob_token = make_user(b, "bob")
     posted = c2s(a, "alice", alice_token, {"type": "Note", "name": "Tide tables", "content": "High water at six.", "to": [PUBLIC]})
     assert posted.status_code == 201
     source = posted.headers["location"]
-    remix = store_remix(b, "bob", "Tide song", source)
+    made = c2s(b, "bob", bob_token, {"type": "Note", "name": "Tide song", "content": "Sung at the harbour.",
+                                     "to": [PUBLIC], "fhit:sources": [{"object": source}]})
+    assert made.status_code == 201, made.text
+    remix = made.headers["location"]
+    eventually(lambda: "quoteAuthorization" in fetch_as2(remix)[1], "A's stamp reaches the remix")
 
     online = verify(b, remix)
     assert online.returncode == VerifyExit.HOLDS, online.stdout + online.stderr
