@@ -37,6 +37,7 @@ from fediverse_hit.store.deliveries import make_deliveries_due
 from fediverse_hit.store.database import (
     apply_migrations,
     close_database,
+    init_lock,
     open_database,
     write_migrations,
 )
@@ -55,16 +56,19 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]
 
 
 async def initialize(settings: Settings) -> None:
-    """Create the data dir and secret, apply migrations, create the instance actor (idempotent)."""
+    """Create the data dir and secret, apply migrations, create the instance actor (idempotent;
+    processes running it at once on one PostgreSQL database take turns, `init_lock`)."""
     ensure_data_dir(settings)
-    try:
-        await apply_migrations(settings.database_url)
-    finally:  # an open connection thread would keep a failed `init` from exiting
-        await close_database()
-    async def create_instance_actor() -> None:
-        await ensure_instance_actor(_urls(settings))
+    async with init_lock(settings.database_url):
+        try:
+            await apply_migrations(settings.database_url)
+        finally:  # an open connection thread would keep a failed `init` from exiting
+            await close_database()
 
-    await _with_database(settings, create_instance_actor)
+        async def create_instance_actor() -> None:
+            await ensure_instance_actor(_urls(settings))
+
+        await _with_database(settings, create_instance_actor)
 
 
 async def _cmd_init(settings: Settings, args: argparse.Namespace) -> None:
