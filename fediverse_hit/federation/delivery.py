@@ -154,6 +154,11 @@ class Outcomes:
     def __len__(self) -> int:
         return len(self.final) + len(self.retries) + sum(map(len, self.released.values()))
 
+    def ids(self) -> set[int]:
+        """The deliveries whose results wait to be written (their rows are still held)."""
+        found = {row.id for row in self.final} | {row.id for row in self.retries}
+        return found.union(*self.released.values())
+
     def _count(self, kind: str) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1
 

@@ -23,7 +23,6 @@ from fediverse_hit.federation.delivery import ClientFactory, Clock
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.federation.retry import next_retry
 from fediverse_hit.federation.sender_pool import SenderPool, WorkerConfig
-from fediverse_hit.store.deliveries import claim_deliveries
 from fediverse_hit.store.inbox_items import (
     claim_inbox_items,
     mark_inbox_item_done,
@@ -77,7 +76,7 @@ async def process_inbox_batch(
     at most `config.inbox_lanes` servers at once, so one slow server holds one lane, not all.
     """
     now = clock()
-    lease = now + config.lease
+    lease = now + config.inbox_lease
     outcomes: list[bool] = []
     room = asyncio.Semaphore(config.inbox_lanes)
 
@@ -121,8 +120,7 @@ async def run_once(
     rng = rng or random.Random()
     clock: Clock = (lambda: now) if now is not None else utc_now
     async with SenderPool(config, client_factory, clock, rng) as engine:
-        start = clock()
-        await engine.submit(await claim_deliveries(start, start + config.lease, config.batch_size))
+        await engine.claim(config.batch_size)
         await engine.drain()
         counts = dict(engine.outcomes.counts)
     done, failed = await process_inbox_batch(process_inbox_item, clock, config, rng)
@@ -174,10 +172,8 @@ async def _delivery_loop(stop: asyncio.Event, wake: asyncio.Event, engine: Sende
             if not engine.room.is_set():
                 await asyncio.wait_for(engine.room.wait(), config.idle_sleep)
                 continue
-            now = utc_now()
             limit = min(config.batch_size, engine.free_slots)
-            claims = await claim_deliveries(now, now + config.lease, limit)
-            await engine.submit(claims)
+            claims = await engine.claim(limit)
             if len(claims) == limit:
                 continue
         except TimeoutError:

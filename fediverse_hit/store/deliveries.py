@@ -180,6 +180,14 @@ async def release_deliveries(ids: Sequence[int], lease: datetime) -> None:
         )
 
 
+async def renew_deliveries(ids: Sequence[int], leases: Iterable[datetime], new_lease: datetime) -> None:
+    """Extend the claim on rows `ids` still held under one of `leases` to `new_lease`."""
+    for start in range(0, len(ids), _CHUNK):
+        await Delivery.filter(
+            id__in=list(ids[start : start + _CHUNK]), state=DELIVERING, locked_until__in=list(leases)
+        ).update(locked_until=new_lease)
+
+
 async def make_deliveries_due(now: datetime, host: str | None = None) -> int:
     """Make pending deliveries (to `host`, or all) due at `now`, e.g. when an operator knows a
     server is back; returns how many rows changed. Attempts already made still count."""
