@@ -33,6 +33,7 @@ from fediverse_hit.services.tokens import create_token
 from fediverse_hit.settings import Settings, ensure_data_dir, load_settings
 from fediverse_hit.store.accounts import find_account
 from fediverse_hit.store.actors import find_local_actor
+from fediverse_hit.store.change_feed import listen_for_changes
 from fediverse_hit.store.deliveries import make_deliveries_due
 from fediverse_hit.store.database import (
     apply_migrations,
@@ -147,7 +148,7 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
 
 async def _cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
     async def work() -> None:
-        async with federation_runtime(settings, _urls(settings)) as runtime:
+        async with listen_for_changes(settings.database_url), federation_runtime(settings, _urls(settings)) as runtime:
             await _run_worker(runtime, once=args.once)
 
     await _with_database(settings, work)

@@ -23,6 +23,7 @@ from fediverse_hit.federation.delivery import ClientFactory, Clock
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.federation.retry import next_retry
 from fediverse_hit.federation.sender_pool import SenderPool, WorkerConfig
+from fediverse_hit.store.change_feed import WORK, on_change
 from fediverse_hit.store.inbox_items import (
     claim_inbox_items,
     mark_inbox_item_done,
@@ -39,9 +40,13 @@ _WAKE_EVENTS: set[asyncio.Event] = set()
 
 
 def notify_new_work() -> None:
-    """Wake in-process workers now instead of at their next poll (call after storing work)."""
+    """Wake this process's workers now instead of at their next poll (run for every published
+    `WORK` change: `publish_change(WORK)` after storing work wakes every process's workers)."""
     for event in list(_WAKE_EVENTS):
         event.set()
+
+
+on_change(WORK, notify_new_work)
 
 
 def utc_now() -> datetime:
