@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # no stubs; used untyped here
 
 from fediverse_hit.store.database import asyncpg_dsn, is_postgres_url
 from fediverse_hit.store.job_claims import database, is_postgres
