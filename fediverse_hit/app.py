@@ -15,6 +15,7 @@ from fediverse_hit.errors import HitError, handle_hit_error, handle_http_excepti
 from fediverse_hit.federation.runtime import background_worker, federation_runtime
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.settings import Settings, read_secret
+from fediverse_hit.store.change_feed import listen_for_changes
 from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.web.routes import build_routes
 from fediverse_hit.web.security_headers import SecurityHeadersMiddleware
@@ -35,7 +36,7 @@ def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await open_database(settings.database_url)
         try:
-            async with federation_runtime(settings, urls) as runtime:
+            async with listen_for_changes(settings.database_url), federation_runtime(settings, urls) as runtime:
                 app.state.fetcher = runtime.fetcher
                 if run_worker:
                     async with background_worker(runtime):

@@ -33,10 +33,12 @@ from fediverse_hit.services.tokens import create_token
 from fediverse_hit.settings import Settings, ensure_data_dir, load_settings
 from fediverse_hit.store.accounts import find_account
 from fediverse_hit.store.actors import find_local_actor
+from fediverse_hit.store.change_feed import listen_for_changes
 from fediverse_hit.store.deliveries import make_deliveries_due
 from fediverse_hit.store.database import (
     apply_migrations,
     close_database,
+    init_lock,
     open_database,
     write_migrations,
 )
@@ -55,16 +57,19 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]
 
 
 async def initialize(settings: Settings) -> None:
-    """Create the data dir and secret, apply migrations, create the instance actor (idempotent)."""
+    """Create the data dir and secret, apply migrations, create the instance actor (idempotent;
+    processes running it at once on one PostgreSQL database take turns, `init_lock`)."""
     ensure_data_dir(settings)
-    try:
-        await apply_migrations(settings.database_url)
-    finally:  # an open connection thread would keep a failed `init` from exiting
-        await close_database()
-    async def create_instance_actor() -> None:
-        await ensure_instance_actor(_urls(settings))
+    async with init_lock(settings.database_url):
+        try:
+            await apply_migrations(settings.database_url)
+        finally:  # an open connection thread would keep a failed `init` from exiting
+            await close_database()
 
-    await _with_database(settings, create_instance_actor)
+        async def create_instance_actor() -> None:
+            await ensure_instance_actor(_urls(settings))
+
+        await _with_database(settings, create_instance_actor)
 
 
 async def _cmd_init(settings: Settings, args: argparse.Namespace) -> None:
@@ -143,7 +148,7 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
 
 async def _cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
     async def work() -> None:
-        async with federation_runtime(settings, _urls(settings)) as runtime:
+        async with listen_for_changes(settings.database_url), federation_runtime(settings, _urls(settings)) as runtime:
             await _run_worker(runtime, once=args.once)
 
     await _with_database(settings, work)

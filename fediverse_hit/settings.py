@@ -134,6 +134,16 @@ def read_secret(settings: Settings) -> str:
 def ensure_data_dir(settings: Settings) -> None:
     """Create the data dir, media dir and secret file if missing (never replaces a secret)."""
     settings.media_dir.mkdir(parents=True, exist_ok=True)
-    if not settings.secret_path.exists():
-        settings.secret_path.write_text(secrets.token_urlsafe(48), encoding="ascii")
-        settings.secret_path.chmod(0o600)
+    if settings.secret_path.exists():
+        return
+    # Written aside, then linked into place: of processes initialising one data dir at once,
+    # exactly one secret wins and nobody reads a half-written file.
+    draft = settings.secret_path.with_name(f"{settings.secret_path.name}.{os.getpid()}")
+    draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
+    draft.chmod(0o600)
+    try:
+        os.link(draft, settings.secret_path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()

@@ -12,8 +12,9 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import httpx
 
@@ -153,6 +154,11 @@ class Outcomes:
     def __len__(self) -> int:
         return len(self.final) + len(self.retries) + sum(map(len, self.released.values()))
 
+    def ids(self) -> set[int]:
+        """The deliveries whose results wait to be written (their rows are still held)."""
+        found = {row.id for row in self.final} | {row.id for row in self.retries}
+        return found.union(*self.released.values())
+
     def _count(self, kind: str) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1
 
@@ -172,15 +178,37 @@ class Outcomes:
         self.released.setdefault(claim.lease, []).append(claim.id)
         self._count("released")
 
-    async def flush(self, book: HostHealthBook, now: datetime) -> None:
-        """Write every pending result and host change, a few statements in all."""
-        final, retries, released = self.final, self.retries, self.released
-        self.final, self.retries, self.released = [], [], {}
-        await record_final(final, now)
-        await record_retries(retries)
-        for lease, ids in released.items():
-            await release_deliveries(ids, lease)
+    async def flush(self, book: HostHealthBook, now: datetime, lease: datetime | None = None) -> None:
+        """Write every pending result and host change, a few statements in all.
+
+        `lease` replaces the rows' own lease tokens (a pool that renews its claims passes its
+        current one). A write that raises leaves its results (and those after it) pending for
+        the next flush: every write is guarded by the lease, so writing late or twice is safe.
+        """
+        final, self.final = self.final, []
+        try:
+            await record_final(_with_lease(final, lease), now)
+        except BaseException:
+            self.final = final + self.final
+            raise
+        retries, self.retries = self.retries, []
+        try:
+            await record_retries(_with_lease(retries, lease))
+        except BaseException:
+            self.retries = retries + self.retries
+            raise
+        while self.released:
+            token, ids = next(iter(self.released.items()))
+            await release_deliveries(ids, lease or token)
+            del self.released[token]
         await book.flush()
+
+
+_Row = TypeVar("_Row", FinalRow, RetryRow)
+
+
+def _with_lease(rows: list[_Row], lease: datetime | None) -> list[_Row]:
+    return rows if lease is None else [replace(row, lease=lease) for row in rows]
 
 
 async def attempt_delivery(

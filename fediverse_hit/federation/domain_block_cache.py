@@ -1,9 +1,11 @@
 """Whether a host is blocked, answered from an in-process copy of the block list refreshed
-every few seconds (the inbox asks on every request; blocks change rarely)."""
+every few seconds (the inbox asks on every request; blocks change rarely) and dropped at once
+when any process publishes a `DOMAIN_BLOCKS` change."""
 
 from __future__ import annotations
 
 from fediverse_hit.federation.ttl_cache import TtlCache
+from fediverse_hit.store.change_feed import DOMAIN_BLOCKS, on_change
 from fediverse_hit.store.domain_blocks import block_candidates, list_blocked_domains
 
 REFRESH_SECONDS = 10.0
@@ -20,5 +22,8 @@ async def domain_blocked(host: str) -> bool:
 
 
 def forget_domain_blocks() -> None:
-    """Drop the copy after this process changed the block list."""
+    """Drop the copy (the block list changed)."""
     _BLOCKED.clear()
+
+
+on_change(DOMAIN_BLOCKS, forget_domain_blocks)

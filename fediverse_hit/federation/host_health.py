@@ -20,8 +20,10 @@ from fediverse_hit.federation.ttl_cache import TtlCache
 from fediverse_hit.protocol.signature_primitives import authority_of
 from fediverse_hit.store.deliveries import (
     clear_host_health,
+    count_host_failure,
     load_host_health,
-    save_host_health,
+    mark_host_unavailable,
+    open_host_circuit,
 )
 from fediverse_hit.store.models import HostHealth
 
@@ -117,23 +119,25 @@ def state_from_row(row: HostHealth | None, host: str) -> HostState:
 
 
 class HostHealthBook:
-    """A worker's view of host health: read in bulk per batch, changed in memory, saved in bulk.
+    """A worker's view of host health: read in bulk per batch, changed in memory at once, and
+    each change also counted in the database by `flush`, one atomic statement per change (never
+    a copy written back), so workers sending to one host add their failures up.
 
     Healthy hosts that keep succeeding cost no writes at all, the common case.
     """
 
     def __init__(self) -> None:
         self._states: dict[str, HostState] = {}
-        self._dirty: set[str] = set()
+        self._changes: list[tuple[str, datetime | None]] = []  # (host, failed at) or (host, None): a success
 
     async def refresh(self, hosts: set[str]) -> None:
         """Load the rows of hosts not known, or known for longer than the cache time."""
         stale = time.monotonic() - CACHE_SECONDS
+        pending = {host for host, _ in self._changes}
         wanted = {
             host
             for host in hosts
-            if host not in self._dirty
-            and (host not in self._states or self._states[host].loaded_at < stale)
+            if host not in pending and (host not in self._states or self._states[host].loaded_at < stale)
         }
         if not wanted:
             return
@@ -155,37 +159,43 @@ class HostHealthBook:
         return self.state(host).gate(now)
 
     def record(self, host: str, status: int | None, now: datetime) -> None:
-        """Fold one try's result into the host's state."""
+        """Fold one try's result into the host's state (and queue the change for `flush`)."""
         state = self.state(host)
         if status is not None and 200 <= status < 300:
             if not state.healthy or state.failure_days or state.circuit_open_until:
                 state.record_success()
-                self._dirty.add(host)
+                self._changes.append((host, None))
             state.probing = False
         elif is_host_failure(status):
             state.record_failure(now)
-            self._dirty.add(host)
+            self._changes.append((host, now))
             _RECENTLY_HEALTHY.forget(host)
         else:
             state.probing = False
 
     async def flush(self) -> None:
-        """Write every changed host: cleared ones in one statement, failing ones one by one."""
-        dirty, self._dirty = self._dirty, set()
-        cleared = [host for host in dirty if self._states[host].healthy]
-        await clear_host_health(cleared)
-        for host in dirty:
-            state = self._states[host]
-            if not state.healthy:
-                await save_host_health(
-                    HostHealth(
-                        host=host,
-                        consecutive_failures=state.consecutive_failures,
-                        failure_days=sorted(state.failure_days),
-                        circuit_open_until=state.circuit_open_until,
-                        unavailable_since=state.unavailable_since,
-                    )
-                )
+        """Apply every queued change to the database, in order; a change whose write raised
+        stays queued (with those after it) for the next flush."""
+        while self._changes:
+            host, failed_at = self._changes[0]
+            if failed_at is None:
+                await clear_host_health([host])
+            else:
+                await self._count_failure(host, failed_at)
+            self._changes.pop(0)
+
+    async def _count_failure(self, host: str, now: datetime) -> None:
+        """Count one failure in the database and adopt the combined count of every worker."""
+        failures, days = await count_host_failure(host, now.date().isoformat(), now)
+        state = self.state(host)
+        state.consecutive_failures, state.failure_days = failures, set(days)
+        if failures >= FAILURE_THRESHOLD:
+            doublings = min(failures - FAILURE_THRESHOLD, 10)
+            state.circuit_open_until = now + min(CIRCUIT_WINDOW * 2**doublings, CIRCUIT_MAX_WINDOW)
+            await open_host_circuit(host, failures, state.circuit_open_until)
+        if len(days) >= UNAVAILABLE_DAYS:
+            state.unavailable_since = state.unavailable_since or now
+            await mark_host_unavailable(host, state.unavailable_since)
 
 
 # Hosts this process recently found with nothing to clear: the inbox calls mark_host_available

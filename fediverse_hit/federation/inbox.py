@@ -29,6 +29,7 @@ from fediverse_hit.protocol.keys import PublicKey
 from fediverse_hit.protocol.signature_primitives import BadSignature, SignatureError, authority_of
 from fediverse_hit.federation.domain_block_cache import domain_blocked
 from fediverse_hit.federation.ttl_cache import TtlCache
+from fediverse_hit.store.change_feed import KEYS, on_change
 from fediverse_hit.store.inbox_items import column_limit
 from fediverse_hit.store.models import Actor, InboxItem
 
@@ -43,6 +44,9 @@ SAME_ORIGIN_OBJECT_TYPES = frozenset({"Create", "Update", "Delete"})
 def forget_verified_keys() -> None:
     """Drop the verified keys this process remembers (after keys were revoked or rotated)."""
     _KEYS.clear()
+
+
+on_change(KEYS, forget_verified_keys)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import json
 from fediverse_hit.federation.handlers import HANDLERS, HandlerContext
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.protocol.activities import parse_activity
+from fediverse_hit.services.domain_blocks import end_follows_with_hosts
 from fediverse_hit.store.domain_blocks import any_domain_blocked
 from fediverse_hit.store.models import InboxItem
 
@@ -27,3 +28,5 @@ async def process_inbox_item(item: InboxItem, context: HandlerContext) -> None:
     handler = HANDLERS.get(activity.type)
     if handler is not None:
         await handler(activity, document, context)
+        if await any_domain_blocked(senders):  # blocked while the handler ran
+            await end_follows_with_hosts(senders)

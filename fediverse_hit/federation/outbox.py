@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from fediverse_hit.errors import ValidationFailed
 from fediverse_hit.federation.host_health import host_of
-from fediverse_hit.federation.worker import notify_new_work
+from fediverse_hit.store.change_feed import WORK, publish_change
 from fediverse_hit.store.deliveries import (
     blocked_domains,
     store_outgoing_activity,
@@ -80,5 +80,5 @@ async def enqueue_activity(
         activity_id, sender.id, serialize_activity(activity), eligible, now
     )
     if eligible:
-        notify_new_work()
+        await publish_change(WORK)
     return stored

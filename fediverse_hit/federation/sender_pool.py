@@ -7,6 +7,12 @@ keeps one small client per host it talks to (an LRU of `hosts_per_lane`), which 
 host's connection alive. A host's deliveries only go to its `per_host` lanes (chosen by a hash of
 the host), which bounds requests in flight per host. Results are written in bulk every
 `flush_every` seconds.
+
+Claims are small and their leases short: a worker claims only what its lanes can start soon
+(`max_queued`, refilled when half of it is done), under one lease token of its own that it
+renews every third of `lease` for every row it still holds (queued, in flight, or with a result
+not yet written). So a fan-out spreads over the workers, and a killed worker's rows are due again
+within `lease`. A row whose lease is about to run out (renewals failing) is released unsent.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import time
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
@@ -35,7 +41,12 @@ from fediverse_hit.federation.delivery import (
 )
 from fediverse_hit.federation.host_health import HostHealthBook
 from fediverse_hit.federation.retry import next_retry
-from fediverse_hit.store.deliveries import ClaimedDelivery, load_activity_bodies
+from fediverse_hit.store.deliveries import (
+    ClaimedDelivery,
+    claim_deliveries,
+    load_activity_bodies,
+    renew_deliveries,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +61,11 @@ class WorkerConfig:
     batch_size: int = 500
     inbox_batch: int = 50
     inbox_lanes: int = 4  # sending servers whose inbox items are processed at once
-    lease: timedelta = timedelta(seconds=60)
+    lease: timedelta = timedelta(seconds=10)  # deliveries' lease, renewed while held
+    inbox_lease: timedelta = timedelta(seconds=60)
     senders: int = 32
     per_host: int = 4
-    max_queued: int = 1000
+    max_queued: int = 64
     idle_sleep: float = 1.0
     flush_every: float = 0.2
     request_timeout: float = 15.0
@@ -70,6 +82,10 @@ class SenderPool:
         self._keys, self._book, self.outcomes = SigningKeys(), HostHealthBook(), Outcomes()
         self._bodies: OrderedDict[int, tuple[bytes, int]] = OrderedDict()
         self._queued = 0
+        self._active: dict[int, int] = {}  # delivery id → jobs queued or in flight
+        self._lease: datetime | None = None  # this pool's current lease token
+        self._doubtful: set[datetime] = set()  # tokens a renewal may have left in place
+        self._renewed_at = time.monotonic()
         self._idle, self.room = asyncio.Event(), asyncio.Event()
         self._idle.set()
         self.room.set()
@@ -88,10 +104,22 @@ class SenderPool:
     def free_slots(self) -> int:
         return max(self.config.max_queued - self._queued, 0)
 
+    async def claim(self, limit: int) -> list[ClaimedDelivery]:
+        """Claim up to `limit` due deliveries under this pool's lease and queue them."""
+        async with self._flush_lock:
+            now = self._clock()
+            if self._lease is None:
+                self._lease, self._renewed_at = now + self.config.lease, time.monotonic()
+            claims = await claim_deliveries(now, self._lease, limit)
+            await self.submit(claims)
+        return claims
+
     async def submit(self, claims: list[ClaimedDelivery]) -> None:
         """Queue claimed deliveries on their hosts' lanes (after loading bodies, keys, health)."""
         if not claims:
             return
+        for claim in claims:
+            self._active[claim.id] = self._active.get(claim.id, 0) + 1
         await self._book.refresh({claim.host for claim in claims})
         await self._load_bodies({claim.activity_pk for claim in claims})
         for claim in claims:
@@ -100,6 +128,7 @@ class SenderPool:
                 key = await self._keys.get(sender_id)
             except NoSigningKey as exc:
                 self.outcomes.failed(claim, claim.attempts, None, str(exc))
+                self._forget(claim.id)
                 continue
             self._route(DeliveryJob(claim, body, key))
 
@@ -109,9 +138,32 @@ class SenderPool:
         await self.flush()
 
     async def flush(self) -> None:
-        """Write pending results now."""
+        """Renew the lease if due, then write pending results."""
         async with self._flush_lock:
-            await self.outcomes.flush(self._book, self._clock())
+            await self._renew()
+            await self.outcomes.flush(self._book, self._clock(), self._lease)
+
+    async def _renew(self) -> None:
+        """Move every row this pool holds to a new lease token (due every third of the lease, or
+        at once after a renewal that failed: it may have taken effect, so both tokens count)."""
+        if self._lease is None:
+            return
+        held = set(self._active) | self.outcomes.ids()
+        if not held:
+            self._lease, self._doubtful = None, set()
+            return
+        if not self._doubtful and time.monotonic() - self._renewed_at < self.config.lease.total_seconds() / 3:
+            return
+        new = self._clock() + self.config.lease
+        if new == self._lease:
+            return  # a fixed clock (tests)
+        self._doubtful.add(new)
+        await renew_deliveries(sorted(held), {self._lease, *self._doubtful}, new)
+        self._lease, self._doubtful, self._renewed_at = new, set(), time.monotonic()
+
+    def lease_left(self) -> timedelta:
+        """How long the current lease token has to run (zero when the pool holds none)."""
+        return self._lease - self._clock() if self._lease is not None else timedelta(0)
 
     async def close(self) -> None:
         """Stop: queued deliveries not yet started are released, in-flight ones finish."""
@@ -155,11 +207,11 @@ class SenderPool:
     async def _run_lane(self, index: int) -> None:
         queue = self._lanes[index]
         clients: OrderedDict[str, httpx.AsyncClient] = OrderedDict()
-        stale_after = self.config.lease.total_seconds() - self.config.request_timeout - 5
+        least_left = self.config.lease / 3
         try:
             while (job := await queue.get()) is not None:
                 try:
-                    if self._stopping or time.monotonic() - job.claimed_at > stale_after:
+                    if self._stopping or self.lease_left() < least_left:
                         self.outcomes.release(job.claim)
                     else:
                         client = await self._client_for(clients, job.claim.host)
@@ -174,7 +226,7 @@ class SenderPool:
                     else:
                         self.outcomes.retry(job.claim, attempts, decision.retry_at, None, error)
                 finally:
-                    self._job_done()
+                    self._job_done(job.claim.id)
         finally:
             await asyncio.gather(*(client.aclose() for client in clients.values()), return_exceptions=True)
 
@@ -191,9 +243,15 @@ class SenderPool:
             await oldest.aclose()
         return client
 
-    def _job_done(self) -> None:
+    def _forget(self, delivery_id: int) -> None:
+        left = self._active.pop(delivery_id, 1) - 1
+        if left:
+            self._active[delivery_id] = left
+
+    def _job_done(self, delivery_id: int) -> None:
+        self._forget(delivery_id)
         self._queued -= 1
-        if self._queued < self.config.max_queued:
+        if self._queued <= self.config.max_queued // 2:
             self.room.set()
         if self._queued == 0:
             self._idle.set()
@@ -201,8 +259,8 @@ class SenderPool:
     async def _flush_loop(self) -> None:
         while True:
             await asyncio.sleep(self.config.flush_every)
-            if len(self.outcomes):
+            if len(self.outcomes) or self._lease is not None:
                 try:
                     await self.flush()
-                except Exception:  # the worker loop survives a failed write; rows' leases expire
+                except Exception:  # the worker loop survives a failed write; results stay pending
                     logger.exception("writing delivery results failed")

@@ -23,7 +23,7 @@ from fediverse_hit.federation.delivery import ClientFactory, Clock
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.federation.retry import next_retry
 from fediverse_hit.federation.sender_pool import SenderPool, WorkerConfig
-from fediverse_hit.store.deliveries import claim_deliveries
+from fediverse_hit.store.change_feed import WORK, on_change
 from fediverse_hit.store.inbox_items import (
     claim_inbox_items,
     mark_inbox_item_done,
@@ -40,9 +40,13 @@ _WAKE_EVENTS: set[asyncio.Event] = set()
 
 
 def notify_new_work() -> None:
-    """Wake in-process workers now instead of at their next poll (call after storing work)."""
+    """Wake this process's workers now instead of at their next poll (run for every published
+    `WORK` change: `publish_change(WORK)` after storing work wakes every process's workers)."""
     for event in list(_WAKE_EVENTS):
         event.set()
+
+
+on_change(WORK, notify_new_work)
 
 
 def utc_now() -> datetime:
@@ -77,7 +81,7 @@ async def process_inbox_batch(
     at most `config.inbox_lanes` servers at once, so one slow server holds one lane, not all.
     """
     now = clock()
-    lease = now + config.lease
+    lease = now + config.inbox_lease
     outcomes: list[bool] = []
     room = asyncio.Semaphore(config.inbox_lanes)
 
@@ -121,8 +125,7 @@ async def run_once(
     rng = rng or random.Random()
     clock: Clock = (lambda: now) if now is not None else utc_now
     async with SenderPool(config, client_factory, clock, rng) as engine:
-        start = clock()
-        await engine.submit(await claim_deliveries(start, start + config.lease, config.batch_size))
+        await engine.claim(config.batch_size)
         await engine.drain()
         counts = dict(engine.outcomes.counts)
     done, failed = await process_inbox_batch(process_inbox_item, clock, config, rng)
@@ -174,10 +177,8 @@ async def _delivery_loop(stop: asyncio.Event, wake: asyncio.Event, engine: Sende
             if not engine.room.is_set():
                 await asyncio.wait_for(engine.room.wait(), config.idle_sleep)
                 continue
-            now = utc_now()
             limit = min(config.batch_size, engine.free_slots)
-            claims = await claim_deliveries(now, now + config.lease, limit)
-            await engine.submit(claims)
+            claims = await engine.claim(limit)
             if len(claims) == limit:
                 continue
         except TimeoutError:

@@ -19,6 +19,7 @@ from fediverse_hit.services.passwords import (
 from fediverse_hit.services.rate_limits import RateLimit, address_key, take_hit
 from fediverse_hit.services.usernames import normalize_username
 from fediverse_hit.settings import Settings
+from fediverse_hit.store.change_feed import ACCOUNTS, publish_change
 from fediverse_hit.store.accounts import find_invite, username_taken
 from fediverse_hit.store.follows import delete_follows_involving
 from fediverse_hit.store.models import AccessToken, Account, Actor, Invite
@@ -83,6 +84,7 @@ async def delete_account(account: Account) -> None:
         await Actor.filter(id=account.actor_id).update(deleted_at=now)  # type: ignore[attr-defined]
         await AccessToken.filter(account_id=account.id, revoked_at=None).update(revoked_at=now)
         await delete_follows_involving([account.actor_id])  # type: ignore[attr-defined]
+    await publish_change(ACCOUNTS)  # every process's inbox answers 410 for it from now on
 
 
 def signup_limit(settings: Settings) -> RateLimit:

@@ -31,6 +31,13 @@ async def add_domain_block(domain: str, reason: str) -> DomainBlock:
     return block
 
 
+async def end_follows_with_hosts(hosts: list[str]) -> None:
+    """End every follow with the accounts of `hosts` (one of them was blocked while an activity
+    from it was being processed: the block's own clean-up may have run before it)."""
+    actors = await Actor.filter(domain__in=hosts, local=False).only("id")
+    await delete_follows_involving([actor.id for actor in actors])
+
+
 async def remove_domain_block(block_id: str) -> None:
     if not block_id.isdigit() or not await DomainBlock.filter(id=int(block_id)).delete():
         raise NotFound("No such domain block.")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg  # type: ignore[import-untyped]  # no stubs; used untyped here
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
@@ -14,6 +18,8 @@ from tortoise.migrations.writer import MigrationWriter, format_migration_name
 APP_LABEL = "hit"
 MODELS_MODULE = "fediverse_hit.store.models"
 MIGRATIONS_MODULE = "fediverse_hit.migrations"
+# The advisory lock `init` holds on PostgreSQL (any constant both sides agree on; "hit init").
+INIT_LOCK_KEY = 0x68697469
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
@@ -57,6 +63,33 @@ async def open_database(database_url: str) -> None:
 async def apply_migrations(database_url: str) -> None:
     """Apply every pending migration; safe to run again."""
     await migrate(config=tortoise_config(database_url))
+
+
+def is_postgres_url(database_url: str) -> bool:
+    """Whether `database_url` names a PostgreSQL database (otherwise SQLite)."""
+    return database_url.startswith(("postgres://", "postgresql://"))
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    """The URL as asyncpg takes it: Tortoise's pool options (`?minsize=…`) removed."""
+    parts = urlsplit(database_url)
+    return urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
+
+
+@asynccontextmanager
+async def init_lock(database_url: str) -> AsyncIterator[None]:
+    """Hold `init`'s lock for the block: on PostgreSQL a session advisory lock, so processes
+    started together migrate and create the instance actor one after another (the later ones
+    find everything done); on SQLite nothing (one file, one process migrating it)."""
+    if not is_postgres_url(database_url):
+        yield
+        return
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        await connection.execute("SELECT pg_advisory_lock($1)", INIT_LOCK_KEY)
+        yield
+    finally:
+        await connection.close()  # ends the session, which releases the lock
 
 
 async def close_database() -> None:

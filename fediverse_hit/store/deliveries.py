@@ -6,6 +6,7 @@ the claim's lease (see `job_claims`), so the worker makes a few round trips per 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,7 @@ from typing import Any
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from fediverse_hit.store.job_claims import claim_due_rows, execute_many
+from fediverse_hit.store.job_claims import claim_due_rows, database, execute_many, is_postgres, placeholders
 from fediverse_hit.store.models import (
     ActorKey,
     Delivery,
@@ -179,6 +180,14 @@ async def release_deliveries(ids: Sequence[int], lease: datetime) -> None:
         )
 
 
+async def renew_deliveries(ids: Sequence[int], leases: Iterable[datetime], new_lease: datetime) -> None:
+    """Extend the claim on rows `ids` still held under one of `leases` to `new_lease`."""
+    for start in range(0, len(ids), _CHUNK):
+        await Delivery.filter(
+            id__in=list(ids[start : start + _CHUNK]), state=DELIVERING, locked_until__in=list(leases)
+        ).update(locked_until=new_lease)
+
+
 async def make_deliveries_due(now: datetime, host: str | None = None) -> int:
     """Make pending deliveries (to `host`, or all) due at `now`, e.g. when an operator knows a
     server is back; returns how many rows changed. Attempts already made still count."""
@@ -204,17 +213,40 @@ async def load_host_health(hosts: Iterable[str]) -> dict[str, HostHealth]:
     return found
 
 
-async def save_host_health(row: HostHealth) -> None:
-    """Insert or overwrite one host's health row."""
-    await HostHealth.update_or_create(
-        host=row.host,
-        defaults={
-            "consecutive_failures": row.consecutive_failures,
-            "failure_days": list(row.failure_days),
-            "circuit_open_until": row.circuit_open_until,
-            "unavailable_since": row.unavailable_since,
-        },
+_ADD_DAY = {
+    "postgres": "CASE WHEN h.failure_days @> to_jsonb(?::text) THEN h.failure_days "
+    "ELSE h.failure_days || to_jsonb(?::text) END",
+    "sqlite": "CASE WHEN EXISTS (SELECT 1 FROM json_each(h.failure_days) WHERE value = ?) "
+    "THEN h.failure_days ELSE json_insert(h.failure_days, '$[#]', ?) END",
+}
+_FIRST_DAY = {"postgres": "jsonb_build_array(?::text)", "sqlite": "json_array(?)"}
+
+
+async def count_host_failure(host: str, day: str, now: datetime) -> tuple[int, list[str]]:
+    """Add one failure (on UTC day `day`) to `host`'s row in one statement, so workers counting
+    failures of one host at once add up; returns the new count and failing days."""
+    db = database()
+    dialect = "postgres" if is_postgres(db) else "sqlite"
+    sql = (
+        "INSERT INTO host_health AS h (host, consecutive_failures, failure_days, updated_at) "
+        f"VALUES (?, 1, {_FIRST_DAY[dialect]}, ?) ON CONFLICT (host) DO UPDATE SET "
+        f"consecutive_failures = h.consecutive_failures + 1, failure_days = {_ADD_DAY[dialect]}, "
+        "updated_at = ? RETURNING consecutive_failures, failure_days"
     )
+    rows = await db.execute_query_dict(placeholders(sql, db), [host, day, now, day, day, now])
+    days = rows[0]["failure_days"]
+    return int(rows[0]["consecutive_failures"]), list(json.loads(days) if isinstance(days, str) else days)
+
+
+async def open_host_circuit(host: str, failures: int, until: datetime) -> None:
+    """Open `host`'s circuit until `until`, unless failures were counted since (the worker that
+    counted the newest one sets the window)."""
+    await HostHealth.filter(host=host, consecutive_failures=failures).update(circuit_open_until=until)
+
+
+async def mark_host_unavailable(host: str, since: datetime) -> None:
+    """Mark `host` unavailable since `since` (kept if it already was)."""
+    await HostHealth.filter(host=host, unavailable_since=None).update(unavailable_since=since)
 
 
 async def clear_host_health(hosts: Sequence[str]) -> None:

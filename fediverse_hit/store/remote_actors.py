@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from fediverse_hit.store.change_feed import KEYS, publish_change
 from fediverse_hit.store.follows import delete_follows_involving
 from fediverse_hit.store.models import Actor, ActorKey
 
@@ -108,7 +109,7 @@ async def _sync_keys(actor: Actor, keys: Sequence[KeyRecord], now: datetime) -> 
     stale = ActorKey.filter(actor=actor, revoked_at=None)
     if keys:
         stale = stale.exclude(key_id__in=[key.key_id for key in keys])
-    await stale.update(revoked_at=now)
+    changed = await stale.update(revoked_at=now) > 0
     for key in keys:
         row = await ActorKey.get_or_none(key_id=key.key_id).select_related("actor")
         if row is None:
@@ -125,3 +126,6 @@ async def _sync_keys(actor: Actor, keys: Sequence[KeyRecord], now: datetime) -> 
             row.actor = actor
             row.algorithm, row.public_pem, row.revoked_at = key.algorithm, key.public_pem, None
             await row.save()
+            changed = True
+    if changed:  # every process forgets the keys it verified with
+        await publish_change(KEYS)

@@ -8,10 +8,11 @@ from starlette.responses import Response
 from fediverse_hit.errors import PayloadTooLarge
 from fediverse_hit.federation.inbox import MAX_INBOX_BYTES, InboundPost, accept_inbox_post
 from fediverse_hit.federation.ttl_cache import TtlCache
-from fediverse_hit.federation.worker import notify_new_work
+from fediverse_hit.store.change_feed import ACCOUNTS, WORK, on_change, publish_change
 from fediverse_hit.web.pages import local_person
 
 _LIVE_ACCOUNTS: TtlCache[str, bool] = TtlCache(ttl=60)
+on_change(ACCOUNTS, _LIVE_ACCOUNTS.clear)  # an account deleted in any process answers 410 at once
 
 
 async def read_capped_body(request: Request, limit: int) -> bytes:
@@ -43,7 +44,7 @@ async def shared_inbox(request: Request) -> Response:
     body = await read_capped_body(request, MAX_INBOX_BYTES)
     post = InboundPost(request.method, received_url(request), list(request.headers.items()), body)
     await accept_inbox_post(post, request.app.state.fetcher, request.app.state.urls)
-    notify_new_work()
+    await publish_change(WORK)
     return Response(status_code=202)
 
 

@@ -10,6 +10,7 @@ from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.delivery import ClientFactory
 from fediverse_hit.federation.host_health import (
     FAILURE_THRESHOLD,
+    Gate,
     HostHealthBook,
     host_of,
     mark_host_available,
@@ -128,3 +129,29 @@ async def test_client_errors_leave_host_health_alone(db: str) -> None:
         "busy.example",
         "slow.example",
     ]
+
+
+async def test_two_workers_failures_of_one_host_add_up_and_open_the_circuit(db: str) -> None:
+    first, second = HostHealthBook(), HostHealthBook()  # two workers' copies
+    for day in (1, 2):
+        first.record("down.example", 503, utc(2030, 4, day))
+    for day in (3, 4, 5):
+        second.record("down.example", None, utc(2030, 4, day))
+    await first.flush()
+    await second.flush()
+    health = await HostHealth.get(host="down.example")
+    assert health.consecutive_failures == 5
+    assert health.failure_days == ["2030-04-01", "2030-04-02", "2030-04-03", "2030-04-04", "2030-04-05"]
+    assert health.circuit_open_until == utc(2030, 4, 5) + timedelta(minutes=1)
+    assert second.gate("down.example", utc(2030, 4, 5))[0] is Gate.DEFER
+
+
+async def test_a_success_after_failures_clears_the_host_for_every_worker(db: str) -> None:
+    first, second = HostHealthBook(), HostHealthBook()
+    first.record("flaky.example", 502, utc(2030, 5, 1))
+    await first.flush()
+    second.record("flaky.example", 502, utc(2030, 5, 1))
+    second.record("flaky.example", 202, utc(2030, 5, 1))
+    await second.flush()
+    health = await HostHealth.get(host="flaky.example")
+    assert (health.consecutive_failures, health.failure_days) == (0, [])

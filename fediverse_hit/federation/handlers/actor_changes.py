@@ -9,6 +9,7 @@ from fediverse_hit.federation.handlers.context import HandlerContext
 from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.services.blocks import block_actor
+from fediverse_hit.store.change_feed import KEYS, publish_change
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.remote_actors import mark_remote_actor_gone
 
@@ -32,6 +33,7 @@ async def handle_delete(activity: ParsedActivity, document: dict[str, Any], ctx:
     actor = await find_actor_by_uri(activity.actor)
     if actor is not None and not actor.local:
         await mark_remote_actor_gone(actor, datetime.now(UTC))
+        await publish_change(KEYS)  # no process may go on verifying with its cached keys
 
 
 async def handle_block(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
