@@ -172,10 +172,15 @@ async def test_remix_and_quote_request_notifications_say_what_happened(
     me = await alice.actor
     bob = await remote_actor("bob", "b.example")
     field = await add_work(me, "Green field", urls)
-    await notify(me, "remix", bob, field)
-    await notify(me, "quote_request", bob, field)
+    echo = await add_work(bob, "Field, slowed down", urls, minutes=1)
+    await cite(echo, [field])
+    await notify(me, "remix", bob, echo)  # a remix notification carries the remix
+    await notify(me, "quote_request", bob, field)  # a quote request, the work asked for
 
     page = (await client.get("/notifications")).text
 
-    assert re.search(r"@bob@b.example</span>\s*remixed your work: <a href=\"[^\"]+\">Green field</a>", page)
-    assert re.search(r"@bob@b.example</span>\s*asks to quote your work: <a href=\"[^\"]+\">Green field</a>", page)
+    assert f'@bob@b.example</span>\n      remixed your work in <a href="{echo.uri}">Field, slowed down</a>' in page
+    assert re.search(
+        r'@bob@b.example</span>\s*asks to quote your work: <a href="[^"]+">Green field</a> · '
+        r'<a href="http://hit.test/quote-requests">Approve or decline</a>', page,
+    )
