@@ -135,7 +135,7 @@ async def test_verification_page_checks_a_published_work_with_its_authors_key(
     assert re.findall(r'<li class="report-link depth-(\d)">\s*<span class="badge link-state link-([a-z-]+)">', report) == [
         ("0", "verified")
     ]
-    assert "signed by http://hit.test/users/alice." in report
+    assert "signed by @alice@hit.test." in report
 
 
 async def test_verification_page_says_which_link_is_broken_and_why(
@@ -162,7 +162,7 @@ async def test_verification_page_says_which_link_is_broken_and_why(
     assert '<span class="badge link-state link-tampered">Tampered</span>' in page
     assert '<span class="badge link-state link-key-mismatch">Key mismatch</span>' in page
     assert "Digest mismatch: pinned zPinned, copy has zOther." in page
-    assert "Its proof holds; signed by http://hit.test/users/alice." in page
+    assert "Its proof holds; signed by @alice@hit.test." in page
 
 
 async def test_remix_and_quote_request_notifications_say_what_happened(
