@@ -109,12 +109,15 @@ async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
 
     async def work() -> None:
         # Imported here: the demo's video encoder (PyAV) is heavy, and no other command needs it.
+        from fediverse_hit.federation.demo_remixes import seed_demo_remixes
         from fediverse_hit.services.demo_contributions import seed_demo_contributions
 
         urls = _urls(settings)
         login = await seed_demo(urls)
         people = {name: actor for name in ("ada", "bashir", "chen") if (actor := await find_local_actor(name))}
         made = await seed_demo_contributions(people, urls, settings.media_dir, MediaLimits.from_settings(settings))
+        async with create_http_client(settings) as client:  # every source is here: nothing is fetched
+            made += await seed_demo_remixes(people, Fetcher(client, settings, None))
         print(f"Demo data ready at {settings.base_url}/ ({made} new contributions)")
         print(f"Admin login: {login.username} / {login.password}")
 

@@ -19,6 +19,11 @@ from fediverse_hit.store.interactions import add_boost, add_like
 from fediverse_hit.store.models import Actor, Contribution
 
 
+# The poem is ShareAlike, so the demo's remix chain (federation/demo_remixes.py) shows that rule.
+BY_SA = "https://creativecommons.org/licenses/by-sa/4.0/"
+BY = "https://creativecommons.org/licenses/by/4.0/"
+
+
 @dataclass(frozen=True)
 class DemoMedia:
     media_type: str
@@ -51,13 +56,13 @@ async def seed_demo_contributions(
     ada, bashir, chen = people["ada"], people["bashir"], people["chen"]
     context = (iris, media_dir, limits)
     poem = await _post(ada, Draft(
-        title="Low tide", language="en",
+        title="Low tide", language="en", license=BY_SA,
         source="The sea steps back\nto show us what it kept:\nglass, rope, a door.\n\nSet it to music? #poetry #remixme",
     ), [], *context)
     await set_pinned(ada, poem, True)
-    melody = await _post(ada, Draft(title="Low tide, hummed", language="en", source="A melody for the poem. #music"),
+    melody = await _post(ada, Draft(title="Low tide, hummed", language="en", source="A melody for the poem. #music", license=BY),
                          [DemoMedia("audio/wav", melody_wav(), "")], *context)
-    creature = await _post(chen, Draft(title="Creature no. 12", language="en", source="Today's creature guards the pier. #drawing"),
+    creature = await _post(chen, Draft(title="Creature no. 12", language="en", source="Today's creature guards the pier. #drawing", license=BY),
                            [DemoMedia("image/png", creature_png(30), "A round cream creature with pointed ears and a small smile")], *context)
     await _post(bashir, Draft(title="Bass loop, animated", language="en", source="Two seconds of a loop I am working on. #video"),
                 [DemoMedia("video/webm", animation_webm(), "A yellow square slides across a dark blue frame")], *context)

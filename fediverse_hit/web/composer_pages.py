@@ -43,6 +43,7 @@ from fediverse_hit.web.remix_form import (
 )
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.security_headers import PAGE_POLICY
+from fediverse_hit.web.source_picker import add_picked_source, build_picker, chosen_step
 from fediverse_hit.web.sessions import MAX_FORM_BYTES, read_form, require_account
 
 # upload.js sends the form with XMLHttpRequest to show progress, which needs `connect-src 'self'`.
@@ -159,6 +160,11 @@ async def publish(request: Request) -> Response:
         await _store_files(request, author, form, values, errors)
     finally:
         await form.close()
+    step = chosen_step(values)
+    if step:  # a picker step: show a list of works (or add one), publish nothing
+        add_picked_source(values, values["add_source"])
+        picker = await build_picker(step, values, author, request.app.state.fetcher)
+        return await render_composer(request, account, values, errors, picker=picker)
     sources, upstream_share = parse_source_fields(values, errors)
     if errors:
         return await render_composer(request, account, values, errors, status_code=422)
@@ -232,6 +238,7 @@ async def render_composer(
     errors: dict[str, str],
     *,
     editing: Contribution | None = None,
+    picker: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
     author = await account.actor
@@ -257,6 +264,8 @@ async def render_composer(
         "source_slots": 0 if editing else source_slots(values),
         "upstream_share": values.get("upstream_share", ""),
         "remixing": not editing and bool(values.get("sources")) and bool(values["sources"][0]["url"]),
+        "picker": picker,
+        "pick_handle": values.get("pick_handle", ""),
     }
     response = await render(request, "composer.html", context, status_code=status_code)
     response.headers["Content-Security-Policy"] = COMPOSER_POLICY

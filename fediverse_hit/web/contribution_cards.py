@@ -87,9 +87,13 @@ def actions_url(contribution: Contribution) -> str:
 
 def remix_url(contribution: Contribution) -> str:
     """The composer with `contribution` as the first source, when its licence and visibility let
-    anyone remix it ("" otherwise; publishing checks the rule again for the actual remixer)."""
+    anyone remix it ("" otherwise; publishing checks the rule again for the actual remixer).
+    A work from another server that states no licence (a Mastodon post) may be remixed: its link
+    is attested, and consent is its author's quote policy (remix_licences.allowed_remix_licences)."""
     found = license_by_iri(contribution.license) if contribution.license else None
-    if found is None or not found.permits_remix or not is_open(contribution) or contribution.deleted_at is not None:
+    unlicensed_remote = not contribution.license and not contribution.local
+    permits = found.permits_remix if found is not None else unlicensed_remote
+    if not permits or not is_open(contribution) or contribution.deleted_at is not None:
         return ""
     return "/contributions/new?" + urlencode({"remix": contribution.uri})
 

@@ -26,23 +26,28 @@ WORDING: dict[str, str] = {
     NotificationKind.MENTION: "mentioned you",
     NotificationKind.LIKE: "liked your contribution",
     NotificationKind.BOOST: "boosted your contribution",
-    NotificationKind.REMIX: "remixed your work",
-    NotificationKind.QUOTE_REQUEST: "asks to quote your work",
+    NotificationKind.REMIX: "remixed your work",  # the contribution is the remix
+    NotificationKind.QUOTE_REQUEST: "asks to quote your work",  # the contribution is the work quoted
 }
 
 
-def notification_dict(notification: Notification, urls: InstanceUrls, visible: set[int]) -> dict[str, Any]:
+def notification_dict(
+    notification: Notification, urls: InstanceUrls, visible: set[int], quote_requests_url: str = ""
+) -> dict[str, Any]:
     """One notification as the template shows it: the contribution only while the recipient may
-    see it (`visible`: ids decided by `can_view`'s rule; deleted ones are never in it)."""
+    see it (`visible`: ids decided by `can_view`'s rule; deleted ones are never in it). A quote
+    request also links to the page where it is answered."""
     contribution, sender = notification.contribution, notification.from_actor
     assert isinstance(sender, Actor) and (contribution is None or isinstance(contribution, Contribution))
     live = contribution if contribution is not None and contribution.id in visible else None
+    answer = quote_requests_url if notification.kind == NotificationKind.QUOTE_REQUEST else ""
     return {
         "id": notification.id,
         "kind": notification.kind,
         "wording": WORDING.get(notification.kind, notification.kind),
         "from": actor_link(sender, urls),
         "contribution": {"label": label_of(live), "href": page_url(live)} if live else None,
+        "answer_url": answer,
         "created": notification.created_at,
         "unread": notification.read_at is None,
     }
@@ -64,7 +69,8 @@ async def notifications_page(request: Request) -> Response:
     if contributions:
         await Contribution.fetch_for_list(contributions, "author")
     visible = await visible_among(me, contributions)
-    items = [notification_dict(row, request.app.state.urls, visible) for row in rows]
+    answer_url = str(request.url_for("quote_requests"))
+    items = [notification_dict(row, request.app.state.urls, visible, answer_url) for row in rows]
     context = {
         "items": items,
         "any_unread": any(item["unread"] for item in items),

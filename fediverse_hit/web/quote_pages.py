@@ -51,7 +51,9 @@ async def quote_requests_page(request: Request) -> Response:
     author = await account.actor
     urls: InstanceUrls = request.app.state.urls
     pending = await list_incoming(author, [ConsentState.PENDING])
-    approved = await list_incoming(author, [ConsentState.ACCEPTED])
+    # Remixes of one's own works are approved by rule (FEP-044f): nothing to decide or withdraw.
+    approved = [item for item in await list_incoming(author, [ConsentState.ACCEPTED])
+                if item.requester.id != author.id]
     context = {
         "pending": [_row(item, urls) for item in pending],
         "approved": [_row(item, urls) for item in approved],
@@ -118,5 +120,7 @@ async def consent_line(contribution: Contribution) -> str:
     primary = await RemixSource.filter(remix=contribution, position=0).first()
     author_uri = primary.author_uris[0] if primary is not None and primary.author_uris else None
     author = await find_actor_by_uri(author_uri) if author_uri else None
+    if author is not None and author.id == contribution.author_id:  # type: ignore[attr-defined]
+        return ""  # a remix of one's own work needs nobody's approval
     label = actor_handle(author) if author is not None else (author_uri or "the source's author")
     return consent_notice(request.state, label)

@@ -52,13 +52,21 @@ def read_source_fields(form: FormData) -> dict[str, Any]:
         if url or weight:
             entries.append({"url": url, "weight": weight})
     share = _text(form, "upstream_share")
-    return {"sources": entries, "upstream_share": share or str(DEFAULT_UPSTREAM_SHARE // 100)}
+    return {
+        "sources": entries,
+        "upstream_share": share or str(DEFAULT_UPSTREAM_SHARE // 100),
+        # The source picker's step (web/source_picker.py): which button, which work, which person.
+        "step": _text(form, "step"),
+        "add_source": _text(form, "add_source"),
+        "pick_handle": _text(form, "source_handle"),
+        "picker": _text(form, "picker"),
+    }
 
 
 def empty_source_fields(remix_of: str = "") -> dict[str, Any]:
     """The fields of a fresh composer; `remix_of` (a work's IRI) becomes the first source."""
     sources = [{"url": remix_of, "weight": ""}] if remix_of else []
-    return {"sources": sources, "upstream_share": str(DEFAULT_UPSTREAM_SHARE // 100)}
+    return {"sources": sources, "upstream_share": str(DEFAULT_UPSTREAM_SHARE // 100), "pick_handle": ""}
 
 
 def parse_source_fields(values: dict[str, Any], errors: dict[str, str]) -> tuple[tuple[SourceRequest, ...], int | None]:

@@ -14,10 +14,10 @@ from fediverse_hit.federation.chain_verification import verify_stored_chain
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.attribution import ChainReport
 from fediverse_hit.protocol.chain_graphs import ChainError
-from fediverse_hit.store.models import Contribution
-from fediverse_hit.services.contribution_rules import visible_work_ids
+from fediverse_hit.services.contribution_rules import visible_among, visible_work_ids
+from fediverse_hit.store.models import Actor, Contribution
 from fediverse_hit.store.remix_graphs import load_remix_family
-from fediverse_hit.web.contribution_cards import label_of, page_url, safe_href
+from fediverse_hit.web.contribution_cards import actor_handle, author_of, label_of, page_url, safe_href
 from fediverse_hit.web.contribution_pages import local_contribution, viewer_actor, visible_contribution
 from fediverse_hit.web.remix_family_views import build_graph
 from fediverse_hit.web.remix_trees import split_generations
@@ -66,7 +66,9 @@ async def verification_page(request: Request) -> Response:
     contribution = await visible_contribution(await local_contribution(request), viewer)
     label = label_of(contribution)
     try:
-        context = report_context(await chain_report_of(contribution, request.app.state.urls), label)
+        report = await chain_report_of(contribution, request.app.state.urls)
+        works, signers = await describe_chain(report, viewer)
+        context = report_context(report, label, works, signers)
     except ChainError as exc:
         context = {"label": label, "refused": f"The chain is refused as a whole: {exc}."}
     except NotFound:
@@ -75,21 +77,41 @@ async def verification_page(request: Request) -> Response:
     return await render(request, "chain_report.html", context)
 
 
-def report_context(report: ChainReport, contribution_label: str) -> dict[str, Any]:
-    """The verification page's values from a protocol/attribution ChainReport."""
+async def describe_chain(report: ChainReport, viewer: Actor | None) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """For the report's people: each linked work known here and visible to `viewer` (title, page,
+    author's handle), and each signer's handle, by IRI."""
+    found = await Contribution.filter(uri__in=list({link.object_id for link in report.links})).prefetch_related("author")
+    visible = await visible_among(viewer, found)
+    works = {
+        work.uri: {"label": label_of(work), "href": page_url(work), "by": actor_handle(author_of(work))}
+        for work in found if work.id in visible
+    }
+    signer_ids = list({link.signer for link in report.links if link.signer})
+    signers = {actor.uri: actor_handle(actor) for actor in await Actor.filter(uri__in=signer_ids)}
+    return works, signers
+
+
+def report_context(
+    report: ChainReport, contribution_label: str,
+    works: dict[str, dict[str, str]] | None = None, signers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The verification page's values from a protocol/attribution ChainReport; `works` and
+    `signers` (describe_chain) name what is known here."""
     links: list[dict[str, Any]] = []
     for link in report.links:
         verdict = str(link.verdict)
+        work = (works or {}).get(link.object_id)
         links.append({
             "depth": link.depth,
             "object_id": link.object_id,
             "href": safe_href(link.object_id),
+            "work": work,
             "parent_id": link.parent_id or "",
             "digest": link.digest,
             "verdict": verdict,
             "verdict_class": verdict.replace(" ", "-"),
             "reason": link.reason,
-            "signer": link.signer or "",
+            "signer": (signers or {}).get(link.signer or "", link.signer or ""),
         })
     counts: dict[str, int] = {}
     for item in links:

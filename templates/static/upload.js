@@ -16,9 +16,9 @@
  *                              (give it aria-live="polite" so screen readers hear it); optional.
  *
  * The form is posted exactly as the browser would (same action, method and fields, including the
- * submit button's name and value and the CSRF token). When the server answers 2xx (after following
- * a redirect), the browser goes to the final URL; any other answer replaces the page with the
- * server's (an HTML page with the form's errors). Without JavaScript, or where XMLHttpRequest
+ * submit button's name and value and the CSRF token; a button's `formaction` is honoured). When
+ * the server redirects, the browser goes to the final URL; any other answer (an HTML page with the
+ * form's errors, or the next step of the form) replaces the page, scrolled to the action's #fragment. Without JavaScript, or where XMLHttpRequest
  * upload events are missing, the form submits normally. The page's CSP must allow
  * `connect-src 'self'`.
  */
@@ -49,10 +49,19 @@
     }
   }
 
-  function showPage(html) {
+  function showPage(html, hash) {
     var page = new DOMParser().parseFromString(html, "text/html");
     document.replaceChild(document.adoptNode(page.documentElement), document.documentElement);
-    window.scrollTo(0, 0);
+    var target = hash ? document.getElementById(hash.slice(1)) : null;
+    if (target) {
+      target.scrollIntoView();
+    } else {
+      window.scrollTo(0, 0);
+    }
+  }
+
+  function withoutHash(url) {
+    return url.split("#")[0];
   }
 
   function send(form, submitter) {
@@ -60,10 +69,13 @@
     if (submitter && submitter.name) {
       data.append(submitter.name, submitter.value);
     }
+    // A button's own formaction (a form step such as the composer's source picker) wins.
+    var action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
+    var hash = action.indexOf("#") >= 0 ? action.slice(action.indexOf("#")) : "";
     var bar = progressBar(form);
     var buttons = form.querySelectorAll("[type=submit]");
     var request = new XMLHttpRequest();
-    request.open((form.getAttribute("method") || "post").toUpperCase(), form.action);
+    request.open((form.getAttribute("method") || "post").toUpperCase(), withoutHash(action));
     request.setRequestHeader("Accept", "text/html");
     request.upload.addEventListener("progress", function (event) {
       if (event.lengthComputable) {
@@ -79,10 +91,11 @@
       say(form, "Processing…");
     });
     request.addEventListener("load", function () {
-      if (request.status >= 200 && request.status < 300) {
-        window.location.assign(request.responseURL || form.action);
+      var redirected = request.responseURL && withoutHash(request.responseURL) !== withoutHash(action);
+      if (request.status >= 200 && request.status < 300 && redirected) {
+        window.location.assign(request.responseURL);
       } else {
-        showPage(request.responseText);
+        showPage(request.responseText, hash);  // errors, or a form step's page: shown as answered
       }
     });
     request.addEventListener("error", function () {

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -65,6 +66,13 @@ def wait_for_health(base_url: str, server: subprocess.Popen[bytes], log: Path) -
 @pytest.fixture
 def server_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A real `fediverse-hit serve` process on a free loopback port, stopped by PID afterwards."""
+    with running_server(database_url, tmp_path) as base_url:
+        yield base_url
+
+
+@contextmanager
+def running_server(database_url: str, tmp_path: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`fediverse-hit serve` as in `server_url`, with `extra_env` added to its environment."""
     port = free_port()
     env = {
         **os.environ,
@@ -72,6 +80,7 @@ def server_url(database_url: str, tmp_path: Path) -> Iterator[str]:
         "HIT_SCHEME": "http",
         "HIT_DATA_DIR": str(tmp_path / "data"),
         "HIT_DATABASE_URL": database_url,
+        **(extra_env or {}),
     }
     command = [sys.executable, "-m", "fediverse_hit"]
     subprocess.run([*command, "init"], env=env, check=True, capture_output=True, timeout=120)

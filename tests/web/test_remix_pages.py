@@ -4,13 +4,14 @@ them: sources with weights and link states, remixes, credits, folding, hidden wo
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from xml.etree import ElementTree
 
 import httpx
 import pytest
 
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.store.models import Account, Actor
+from fediverse_hit.store.models import Account, Actor, Contribution
 from tests.remix_families import add_work, build_large_family, cite, remote_actor
 
 pytestmark = pytest.mark.anyio
@@ -134,7 +135,7 @@ async def test_verification_page_checks_a_published_work_with_its_authors_key(
     assert re.findall(r'<li class="report-link depth-(\d)">\s*<span class="badge link-state link-([a-z-]+)">', report) == [
         ("0", "verified")
     ]
-    assert "signed by http://hit.test/users/alice." in report
+    assert "signed by @alice@hit.test." in report
 
 
 async def test_verification_page_says_which_link_is_broken_and_why(
@@ -161,7 +162,7 @@ async def test_verification_page_says_which_link_is_broken_and_why(
     assert '<span class="badge link-state link-tampered">Tampered</span>' in page
     assert '<span class="badge link-state link-key-mismatch">Key mismatch</span>' in page
     assert "Digest mismatch: pinned zPinned, copy has zOther." in page
-    assert "Its proof holds; signed by http://hit.test/users/alice." in page
+    assert "Its proof holds; signed by @alice@hit.test." in page
 
 
 async def test_remix_and_quote_request_notifications_say_what_happened(
@@ -172,10 +173,44 @@ async def test_remix_and_quote_request_notifications_say_what_happened(
     me = await alice.actor
     bob = await remote_actor("bob", "b.example")
     field = await add_work(me, "Green field", urls)
-    await notify(me, "remix", bob, field)
-    await notify(me, "quote_request", bob, field)
+    echo = await add_work(bob, "Field, slowed down", urls, minutes=1)
+    await cite(echo, [field])
+    await notify(me, "remix", bob, echo)  # a remix notification carries the remix
+    await notify(me, "quote_request", bob, field)  # a quote request, the work asked for
 
     page = (await client.get("/notifications")).text
 
-    assert re.search(r"@bob@b.example</span>\s*remixed your work: <a href=\"[^\"]+\">Green field</a>", page)
-    assert re.search(r"@bob@b.example</span>\s*asks to quote your work: <a href=\"[^\"]+\">Green field</a>", page)
+    assert f'@bob@b.example</span>\n      remixed your work in <a href="{echo.uri}">Field, slowed down</a>' in page
+    assert re.search(
+        r'@bob@b.example</span>\s*asks to quote your work: <a href="[^"]+">Green field</a> · '
+        r'<a href="http://hit.test/quote-requests">Approve or decline</a>', page,
+    )
+
+
+async def test_a_deleted_work_keeps_its_place_in_the_tree_without_title_or_link(
+    client: httpx.AsyncClient, alice: Account, urls: InstanceUrls
+) -> None:
+    me = await alice.actor
+    carol = await remote_actor("carol", "c.example")
+    photo = await add_work(carol, "Morning fog", urls)
+    field = await add_work(me, "Green field", urls, minutes=1)
+    await cite(field, [photo])
+    remix = await add_work(me, "Field with wind", urls, minutes=2)
+    await cite(remix, [field])
+    await Contribution.filter(id=field.id).update(deleted_at=datetime(2025, 4, 1, tzinfo=UTC))
+
+    page = (await client.get(path_of(remix.uri))).text
+    family = (await client.get(path_of(remix.uri) + "/family")).text
+
+    assert "Green field" not in page and field.uri not in page
+    sources = page.split('id="sources-heading"')[1].split("</section>")[0]
+    assert '<span class="muted">Deleted work</span>' in sources
+    svg = tree_of(page)
+    deleted = [g for g in svg.iter(f"{SVG}g") if g.get("aria-label") == "A deleted work"]
+    assert len(deleted) == 1
+    links = [a.get("aria-label") for a in svg.iter(f"{SVG}a")]
+    assert "“Morning fog” by Carol (@carol@c.example), on c.example" in links  # still reached through it
+    assert "Green field" not in family
+    assert re.search(r'<h2 id="above-1">Its sources <span class="muted">\(1\)</span></h2>\s*'
+                     r'<ul class="family-list"><li><span class="muted">Deleted work</span></li></ul>', family)
+    assert '<h2 id="above-2">Sources 2 steps up' in family and f'href="{photo.uri}">Morning fog</a>' in family
