@@ -57,7 +57,7 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
     tags += [NoteTag("Hashtag", f"#{name}", urls.tag(str(name))) for name in names]
     media = (await attachments_of([contribution.id])).get(contribution.id, [])
     to, cc = addressing_for(
-        contribution.visibility, urls.user_collection(author.username, "followers"), [a.uri for a in mentioned]
+        contribution.visibility, urls.actor_collection(author.kind, author.username, "followers"), [a.uri for a in mentioned]
     )
     note = build_note(
         NoteFields(
@@ -72,7 +72,7 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
             shares=urls.contribution_collection(local_id, "shares"),
             attachments=[_note_attachment(item, urls) for item in media], tags=tags,
             quote_policy=await quote_policy_of(contribution),
-            followers=urls.user_collection(author.username, "followers"),
+            followers=urls.actor_collection(author.kind, author.username, "followers"),
         )
     )
     sources = await pinned_sources_of(contribution)

@@ -152,7 +152,7 @@ async def set_pinned(author: Actor, contribution: Contribution, pinned: bool, ur
         return  # the featured collection lists only public and unlisted contributions
     change = build_collection_change(
         ActivityType.ADD if pinned else ActivityType.REMOVE, urls.new_activity_id(), author.uri, contribution.uri,
-        urls.user_collection(author.username, "featured"),
+        urls.actor_collection(author.kind, author.username, "featured"),
     )
     inboxes = inboxes_for(await list_followers(author))
     if inboxes:

@@ -21,6 +21,8 @@ from fediverse_hit.web import (
     notification_pages,
     outbox,
     pages,
+    project_documents,
+    project_pages,
     quote_pages,
     relationship_pages,
     remix_pages,
@@ -49,6 +51,13 @@ def build_routes() -> list[BaseRoute]:
         Route("/users/{username}/outbox", outbox.post_outbox, methods=["POST"]),
         Route("/users/{username}/{collection}", activitypub.user_collection),
         Route("/@{username}", pages.profile_page, name="profile"),
+        # Projects: `/projects/new` stays before `/projects/{slug}` (services/projects.py refuses the slug "new").
+        Route("/projects", project_pages.projects_index, name="projects"),
+        Route("/projects/new", project_pages.new_project_form, methods=["GET"], name="new_project"),
+        Route("/projects/new", project_pages.create_project_form, methods=["POST"]),
+        Route("/projects/{slug}", project_documents.project_actor, name="project"),
+        Route("/projects/{slug}/inbox", project_documents.project_inbox, methods=["POST"]),
+        Route("/projects/{slug}/{collection}", project_documents.project_collection),
         # Contribution pages: `/contributions/new` stays before every `/contributions/{id}` route.
         Route("/contributions/new", composer_pages.composer_form, methods=["GET"], name="composer"),
         Route("/contributions/new", composer_pages.publish, methods=["POST"]),
