@@ -3,11 +3,14 @@ form that creates one."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError, ValidationFailed
 from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.services.challenges import is_open, list_challenges
 from fediverse_hit.services.projects import (
     DEFAULT_COMMENT_DAYS,
     DEFAULT_POOL_BP,
@@ -44,9 +47,19 @@ async def render_project(request: Request, project: Project) -> Response:
         "follow_state": follow_state,
         "followers": await count_followers(actor),
         "pool_percent": f"{project.pool_bp / 100:g}",
+        "challenges": await _challenges(project),
         "is_curator": viewer is not None and any(c.id == viewer.actor_id for c in curators),  # type: ignore[attr-defined]
     }
     return await render(request, "project.html", context)
+
+
+async def _challenges(project: Project) -> list[dict[str, object]]:
+    now = datetime.now(UTC)
+    return [
+        {"title": row.contribution.title or "Challenge", "href": row.contribution.uri,
+         "html": row.contribution.content_html, "end_time": row.end_time, "open": is_open(row, now)}
+        for row in await list_challenges(project)
+    ]
 
 
 async def projects_index(request: Request) -> Response:

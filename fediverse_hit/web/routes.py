@@ -22,6 +22,7 @@ from fediverse_hit.web import (
     outbox,
     pages,
     project_documents,
+    project_outbox,
     project_pages,
     quote_pages,
     relationship_pages,
@@ -57,6 +58,7 @@ def build_routes() -> list[BaseRoute]:
         Route("/projects/new", project_pages.create_project_form, methods=["POST"]),
         Route("/projects/{slug}", project_documents.project_actor, name="project"),
         Route("/projects/{slug}/inbox", project_documents.project_inbox, methods=["POST"]),
+        Route("/projects/{slug}/outbox", project_outbox.post_project_outbox, methods=["POST"]),
         Route("/projects/{slug}/{collection}", project_documents.project_collection),
         # Contribution pages: `/contributions/new` stays before every `/contributions/{id}` route.
         Route("/contributions/new", composer_pages.composer_form, methods=["GET"], name="composer"),

@@ -9,6 +9,7 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:
     from fediverse_hit.store.models.actors import Actor
+    from fediverse_hit.store.models.contributions import Contribution
 
 
 class Project(Model):
@@ -53,3 +54,23 @@ class ProjectCurator(Model):
     class Meta:
         table = "project_curators"
         unique_together = (("project", "actor"),)
+
+
+class ProjectChallenge(Model):
+    """A call for contributions: a Note the project published, open until `end_time`."""
+
+    id = fields.IntField(primary_key=True)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "hit.Project", related_name="challenges", on_delete=fields.CASCADE
+    )
+    contribution: fields.OneToOneRelation["Contribution"] = fields.OneToOneField(
+        "hit.Contribution", related_name="challenge", on_delete=fields.CASCADE
+    )
+    posted_by: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
+        "hit.Actor", related_name="posted_challenges", on_delete=fields.CASCADE
+    )
+    end_time = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "project_challenges"
