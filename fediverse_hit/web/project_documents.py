@@ -17,6 +17,8 @@ from fediverse_hit.federation.collections import (
 )
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.vocab import AS_CONTEXT
+from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES, SubmissionState
+from fediverse_hit.services.submissions import list_submissions
 from fediverse_hit.store.actors import list_active_keys
 from fediverse_hit.store.follows import count_followers, list_follower_uris
 from fediverse_hit.store.models import Project
@@ -79,5 +81,13 @@ async def project_collection(request: Request) -> Response:
         return activity_response(
             {"@context": AS_CONTEXT, "id": collection_id, "type": "OrderedCollection",
              "totalItems": len(curators), "orderedItems": curators}
+        )
+    if name in ("submissions", "selected"):
+        state = SubmissionState.SELECTED if name == "selected" else None
+        rows = await list_submissions(project, state)
+        items = [row.contribution.uri for row in rows if row.contribution.visibility in OPEN_VISIBILITIES]
+        return activity_response(
+            {"@context": AS_CONTEXT, "id": collection_id, "type": "OrderedCollection",
+             "totalItems": len(items), "orderedItems": items}
         )
     return activity_response(empty_collection(collection_id))

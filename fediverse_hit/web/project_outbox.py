@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from fediverse_hit.errors import BadRequest, ValidationFailed
 from fediverse_hit.federation.client_objects import CONTRIBUTION_TYPES, draft_from_object
+from fediverse_hit.federation.project_submissions import decline_submission, select_submission
 from fediverse_hit.federation.publishing import publish_contribution
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.json_documents import JsonDocumentError, read_json_object
@@ -26,7 +27,7 @@ from fediverse_hit.web.inbox import read_capped_body
 from fediverse_hit.web.outbox import MAX_C2S_BYTES, bearer_actor
 from fediverse_hit.web.project_documents import local_project
 
-ACCEPTED = "Create (of a Note: a challenge)"
+ACCEPTED = "Create (of a Note: a challenge), Add (to fhit:selected: select) and Reject (decline)"
 
 
 async def post_project_outbox(request: Request) -> Response:
@@ -44,7 +45,27 @@ async def post_project_outbox(request: Request) -> Response:
         if not isinstance(note, dict) or note.get("type") not in CONTRIBUTION_TYPES:
             raise ValidationFailed(f"Create needs an embedded {' or '.join(CONTRIBUTION_TYPES)} object.")
         return await _challenge(project, curator, note, request)
+    urls: InstanceUrls = request.app.state.urls
+    if kind == ActivityType.ADD:
+        if document.get("target") != urls.project_collection(project.slug, "selected"):
+            raise ValidationFailed("Add selects a submission: its `target` is the project's fhit:selected collection.")
+        submission = await select_submission(project, curator, _object_id(document), urls)
+        return Response(status_code=201, headers={"Location": submission.decision_activity_uri or ""})
+    if kind == ActivityType.REJECT:
+        note = document.get("content")
+        submission = await decline_submission(
+            project, curator, _object_id(document), note if isinstance(note, str) else "", urls
+        )
+        return Response(status_code=201, headers={"Location": submission.decision_activity_uri or ""})
     raise ValidationFailed(f"A project's outbox accepts {ACCEPTED}.")
+
+
+def _object_id(document: dict[str, Any]) -> str:
+    value = document.get("object")
+    object_id = value.get("id") if isinstance(value, dict) else value
+    if not isinstance(object_id, str) or not object_id:
+        raise BadRequest("The activity needs an `object`: the submission's id.")
+    return object_id
 
 
 async def _challenge(project: Project, curator: Actor, note: dict[str, Any], request: Request) -> Response:

@@ -20,7 +20,7 @@ from fediverse_hit.store.models.federation import (
     OutgoingActivity,
 )
 from fediverse_hit.store.models.instance import InstanceSetting
-from fediverse_hit.store.models.projects import Project, ProjectChallenge, ProjectCurator
+from fediverse_hit.store.models.projects import Project, ProjectChallenge, ProjectCurator, ProjectSubmission
 from fediverse_hit.store.models.interactions import Boost, Like, Notification
 from fediverse_hit.store.models.rate_limits import RateLimitCounter
 from fediverse_hit.store.models.remixes import ChainDocument, ChainKeyDocument, QuoteRequest, RemixSource
@@ -53,6 +53,7 @@ __all__ = [
     "Project",
     "ProjectChallenge",
     "ProjectCurator",
+    "ProjectSubmission",
     "QuoteRequest",
     "RateLimitCounter",
     "RemixSource",

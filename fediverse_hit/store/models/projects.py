@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from fediverse_hit.protocol.vocabulary import SubmissionState
+
 if TYPE_CHECKING:
     from fediverse_hit.store.models.actors import Actor
     from fediverse_hit.store.models.contributions import Contribution
@@ -74,3 +76,30 @@ class ProjectChallenge(Model):
 
     class Meta:
         table = "project_challenges"
+
+
+class ProjectSubmission(Model):
+    """A contribution submitted to a project (addressed to it, in its context, or mentioning it).
+
+    Submitting is consent to be used in the project's works. Curators select or decline it.
+    """
+
+    id = fields.IntField(primary_key=True)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "hit.Project", related_name="submissions", on_delete=fields.CASCADE
+    )
+    contribution: fields.ForeignKeyRelation["Contribution"] = fields.ForeignKeyField(
+        "hit.Contribution", related_name="submissions", on_delete=fields.CASCADE
+    )
+    state = fields.CharEnumField(SubmissionState, max_length=16, default=SubmissionState.PENDING)
+    decision_note = fields.TextField(default="")
+    decided_by: fields.ForeignKeyNullableRelation["Actor"] = fields.ForeignKeyField(
+        "hit.Actor", related_name="decided_submissions", null=True, on_delete=fields.SET_NULL
+    )
+    decided_at = fields.DatetimeField(null=True)
+    decision_activity_uri = fields.CharField(max_length=2048, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "project_submissions"
+        unique_together = (("project", "contribution"),)
