@@ -6,10 +6,17 @@ import html
 from typing import Any
 
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.protocol.actors import ActorImage, ActorInput, ActorKeyInput, build_actor
+from fediverse_hit.protocol.actors import (
+    ActorImage,
+    ActorInput,
+    ActorKeyInput,
+    ProjectFields,
+    build_actor,
+    build_project_actor,
+)
 from fediverse_hit.protocol.discovery import build_jrd
 from fediverse_hit.protocol.keys import load_public_key_pem, public_key_to_multibase
-from fediverse_hit.store.models import Actor, ActorKey
+from fediverse_hit.store.models import Actor, ActorKey, Project
 
 
 def actor_to_ap(actor: Actor, keys: list[ActorKey], urls: InstanceUrls) -> dict[str, Any]:
@@ -47,11 +54,47 @@ def actor_to_ap(actor: Actor, keys: list[ActorKey], urls: InstanceUrls) -> dict[
     )
 
 
+def project_to_ap(project: Project, actor: Actor, curators: list[Actor], keys: list[ActorKey], urls: InstanceUrls) -> dict[str, Any]:
+    """The Group document of a local project (FEP-1b12): followable, curators in `attributedTo`."""
+    slug = project.slug
+    fields = ProjectFields(
+        curators=tuple(curator.uri for curator in curators),
+        curators_collection=urls.project_collection(slug, "curators"),
+        submissions=urls.project_collection(slug, "submissions"),
+        selected=urls.project_collection(slug, "selected"),
+        context=urls.project_collection(slug, "context"),
+        pool_bp=project.pool_bp,
+        comment_days=project.comment_days,
+        license=project.license,
+        terms=project.terms,
+    )
+    group = ActorInput(
+        id=actor.uri,
+        type="Group",
+        preferred_username=slug,
+        name=project.title,
+        summary_html=bio_to_html(project.description),
+        url=urls.project(slug),
+        inbox=urls.project_collection(slug, "inbox"),
+        outbox=urls.project_collection(slug, "outbox"),
+        followers=urls.project_collection(slug, "followers"),
+        following=urls.project_collection(slug, "following"),
+        featured=urls.project_collection(slug, "featured"),
+        shared_inbox=urls.shared_inbox(),
+        webfinger=urls.handle(slug),
+        published=actor.published.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        attribution_domains=(urls.domain,),
+        keys=tuple(_key_input(key) for key in keys),
+        icon=_icon(actor),
+    )
+    return build_project_actor(group, fields)
+
+
 def actor_jrd(actor: Actor, urls: InstanceUrls) -> dict[str, Any]:
-    """The WebFinger answer for a local actor."""
+    """The WebFinger answer for a local actor: a person, a project (Group) or the instance actor."""
     is_person = actor.kind != "Application"
-    profile = urls.user_profile_page(actor.username) if is_person else None
-    aliases = [actor.uri] + ([profile] if profile else [])
+    profile = urls.actor_page(actor.kind, actor.username) if is_person else None
+    aliases = list(dict.fromkeys([actor.uri] + ([profile] if profile else [])))
     return build_jrd(urls.acct(actor.username), aliases, actor.uri, profile)
 
 

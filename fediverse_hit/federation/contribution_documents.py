@@ -21,7 +21,8 @@ from fediverse_hit.services.contribution_rules import quote_policy_of
 from fediverse_hit.services.quote_consent import consent_of
 from fediverse_hit.protocol.remix_notes import RemixNote, add_remix_fields
 from fediverse_hit.services.remixes import pinned_sources_of, primary_source_url
-from fediverse_hit.store.actors import find_active_key
+from fediverse_hit.services.challenges import challenge_deadline
+from fediverse_hit.store.actors import find_active_key, find_actor_by_uri
 from fediverse_hit.store.contributions import find_version, mentioned_actors, store_version
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Actor, Contribution, ContributionTag, MediaAttachment
@@ -57,7 +58,7 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
     tags += [NoteTag("Hashtag", f"#{name}", urls.tag(str(name))) for name in names]
     media = (await attachments_of([contribution.id])).get(contribution.id, [])
     to, cc = addressing_for(
-        contribution.visibility, urls.user_collection(author.username, "followers"), [a.uri for a in mentioned]
+        contribution.visibility, urls.actor_collection(author.kind, author.username, "followers"), [a.uri for a in mentioned]
     )
     note = build_note(
         NoteFields(
@@ -72,14 +73,30 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
             shares=urls.contribution_collection(local_id, "shares"),
             attachments=[_note_attachment(item, urls) for item in media], tags=tags,
             quote_policy=await quote_policy_of(contribution),
-            followers=urls.user_collection(author.username, "followers"),
+            followers=urls.actor_collection(author.kind, author.username, "followers"),
         )
     )
+    note = await _add_project_fields(note, contribution, author)
     sources = await pinned_sources_of(contribution)
     if sources is not None:
         note = add_remix_fields(note, RemixNote(sources, await primary_source_url(contribution), contribution.quote_authorization_uri))
     consent = await consent_of(contribution)
     return apply_quote_consent(note, contribution.quote_authorization_uri, consent.state if consent else None)
+
+
+async def _add_project_fields(note: dict[str, Any], contribution: Contribution, author: Actor) -> dict[str, Any]:
+    """A contribution in a project names it as its `audience` too (FEP-1b12); a challenge (a Note
+    by a project) carries its deadline as `endTime`."""
+    if contribution.context_uri is None:
+        return note
+    project = await find_actor_by_uri(contribution.context_uri)
+    if project is None or project.kind != "Group":
+        return note  # a conversation context (Mastodon's), not a project
+    extra: dict[str, Any] = {"audience": project.uri}
+    deadline = await challenge_deadline(contribution) if author.kind == "Group" else None
+    if deadline is not None:
+        extra["endTime"] = deadline.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {**note, **extra}
 
 
 async def sign_document(document: dict[str, Any], author: Actor, urls: InstanceUrls) -> dict[str, Any]:

@@ -67,7 +67,7 @@ async def unlike(actor: Actor, contribution: Contribution, urls: InstanceUrls) -
 
 
 def _announce(record: Boost, actor: Actor, contribution: Contribution, urls: InstanceUrls) -> dict[str, Any]:
-    followers = urls.user_collection(actor.username, "followers")
+    followers = urls.actor_collection(actor.kind, actor.username, "followers")
     return build_announce(
         record.activity_uri, actor.uri, contribution.uri, record.created_at.astimezone(UTC),
         [PUBLIC_COLLECTION], [contribution.author.uri, followers],

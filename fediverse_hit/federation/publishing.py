@@ -10,6 +10,7 @@ direct ones. A remix (a Draft with sources) first has every source pinned
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -34,6 +35,9 @@ from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.contributions import find_contribution_by_uri, mentioned_actors
 from fediverse_hit.store.follows import list_followers
 from fediverse_hit.store.models import Actor, Contribution
+
+
+Recorder = Callable[[Contribution], Awaitable[object]]
 
 
 async def resolve_mentions(source: str, fetcher: Fetcher) -> dict[str, Actor]:
@@ -95,9 +99,12 @@ async def _credited(author: Actor, pinned: tuple[PinnedSource, ...], fetcher: Fe
     return await resolve_addressed(tuple(uris), fetcher)
 
 
-async def publish_contribution(author: Actor, draft: Draft, fetcher: Fetcher) -> Contribution:
+async def publish_contribution(
+    author: Actor, draft: Draft, fetcher: Fetcher, *, before_publish: Recorder | None = None
+) -> Contribution:
     """Create a contribution (a remix when `draft.sources` names any) and send `Create` to its
-    audience."""
+    audience. `before_publish` records what the contribution is besides (a project's challenge or
+    work) before its first version is built and signed."""
     urls = fetcher.urls
     parent = await _parent(author, draft)
     pinned: tuple[PinnedSource, ...] = ()
@@ -116,6 +123,8 @@ async def publish_contribution(author: Actor, draft: Draft, fetcher: Fetcher) ->
         contribution = await service.create_contribution(
             author, draft, parent=parent, mentions=mentions, iris=urls, addressed=addressed
         )
+    if before_publish is not None:
+        await before_publish(contribution)
     note = await publish_version(contribution, urls)
     await contribution_published(contribution)
     await _deliver(build_create(urls.contribution_activity(str(contribution.local_id)), note), contribution, urls)
@@ -155,7 +164,7 @@ async def set_pinned(author: Actor, contribution: Contribution, pinned: bool, ur
         return  # the featured collection lists only public and unlisted contributions
     change = build_collection_change(
         ActivityType.ADD if pinned else ActivityType.REMOVE, urls.new_activity_id(), author.uri, contribution.uri,
-        urls.user_collection(author.username, "featured"),
+        urls.actor_collection(author.kind, author.username, "featured"),
     )
     inboxes = inboxes_for(await list_followers(author))
     if inboxes:

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 
 _USER_PATH = re.compile(r"^/users/([a-z0-9_.-]+)$")
 _CONTRIBUTION_PATH = re.compile(r"^/contributions/([0-9]{1,20})$")
+_PROJECT_PATH = re.compile(r"^/projects/([a-z0-9_.-]+)$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,37 @@ class InstanceUrls:
     def user_collection(self, username: str, collection: str) -> str:
         """`inbox`, `outbox`, `followers`, `following` or `featured` of a user."""
         return f"{self.user(username)}/{collection}"
+
+    def actor_collection(self, kind: str, username: str, collection: str) -> str:
+        """A collection of a local actor of `kind` ("Person" or "Group"): a user's or a project's."""
+        if kind == "Group":
+            return self.project_collection(username, collection)
+        return self.user_collection(username, collection)
+
+    def actor_page(self, kind: str, username: str) -> str:
+        """The HTML page of a local actor of `kind`: a person's profile or a project's page."""
+        return self.project(username) if kind == "Group" else self.user_profile_page(username)
+
+    # Projects (Group actors, DESIGN §7); the actor IRI is also the project page
+    def project(self, slug: str) -> str:
+        return self.absolute(f"/projects/{quote(slug)}")
+
+    def project_collection(self, slug: str, collection: str) -> str:
+        """`inbox`, `outbox`, `followers`, `following`, `featured`, `submissions`, `selected`,
+        `context` or `curators` of a project."""
+        return f"{self.project(slug)}/{collection}"
+
+    def project_credits(self, slug: str, work_local_id: str) -> str:
+        """The credits of one work of a project (an OrderedCollection of fhit:Credit)."""
+        return f"{self.project(slug)}/credits/{quote(work_local_id)}"
+
+    def parse_project(self, iri: str) -> str | None:
+        """The slug if `iri` is one of our project actor IRIs, else None."""
+        parts = urlsplit(iri)
+        if f"{parts.scheme}://{parts.netloc}".lower() != self.base.lower():
+            return None
+        match = _PROJECT_PATH.match(parts.path)
+        return match.group(1) if match else None
 
     @staticmethod
     def rsa_key_id(actor_uri: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fediverse_hit.protocol.vocab import ACTOR_CONTEXT
+from fediverse_hit.protocol.vocab import ACTOR_CONTEXT, PROJECT_ACTOR_CONTEXT
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,40 @@ def build_actor(actor: ActorInput) -> dict[str, Any]:
             "url": actor.icon.url,
             "name": actor.icon.alt,
         }
+    return document
+
+
+@dataclass(frozen=True)
+class ProjectFields:
+    """What a project's Group actor adds to an actor document (FEP-1b12; DESIGN §7)."""
+
+    curators: tuple[str, ...]  # actor IRIs, in `attributedTo` (FEP-1b12 group moderators)
+    curators_collection: str
+    submissions: str
+    selected: str
+    context: str  # FEP-7888: everything in the project
+    pool_bp: int
+    comment_days: int
+    license: str = ""
+    terms: str = ""
+
+
+def build_project_actor(actor: ActorInput, project: ProjectFields) -> dict[str, Any]:
+    """The Group document of a project: an actor document plus its curators, its collections,
+    the contributors' pool and comment window, and what submitting consents to."""
+    document = build_actor(actor)
+    document["@context"] = PROJECT_ACTOR_CONTEXT
+    document["attributedTo"] = list(project.curators)
+    document["fhit:curators"] = project.curators_collection
+    document["fhit:submissions"] = project.submissions
+    document["fhit:selected"] = project.selected
+    document["context"] = project.context
+    document["fhit:contributorPool"] = project.pool_bp
+    document["fhit:commentDays"] = project.comment_days
+    if project.license:
+        document["license"] = project.license
+    if project.terms:
+        document["fhit:terms"] = project.terms
     return document
 
 

@@ -96,3 +96,15 @@ QUOTE_TERMS: dict[str, object] = {
 
 # A remix: the Note context plus the source and quote terms.
 REMIX_NOTE_CONTEXT: list[object] = [AS_CONTEXT, DATA_INTEGRITY_V1, {**NOTE_TERMS, **SOURCE_TERMS, **QUOTE_TERMS}]
+
+# Terms a project's Group actor adds (DESIGN §7): its submissions and selected collections (IRIs),
+# the contributors' pool in basis points and the comment window in days (plain integers), the
+# licence of its works (ccREL, as on a Note) and the terms a submission consents to.
+PROJECT_TERMS: dict[str, object] = {
+    "fhit:submissions": {"@id": "fhit:submissions", "@type": "@id"},
+    "fhit:selected": {"@id": "fhit:selected", "@type": "@id"},
+    "fhit:curators": {"@id": "fhit:curators", "@type": "@id"},
+    "license": {"@id": f"{CC_NAMESPACE}license", "@type": "@id"},
+}
+
+PROJECT_ACTOR_CONTEXT: list[object] = [*ACTOR_CONTEXT[:-1], {**INLINE_TERMS, **PROJECT_TERMS}]

@@ -106,3 +106,14 @@ class NotificationKind(StrEnum):
     BOOST = "boost"
     REMIX = "remix"  # someone remixed (or quoted) your work
     QUOTE_REQUEST = "quote_request"  # someone asks to quote your work (FEP-044f, approval by hand)
+    SUBMISSION = "submission"  # (curators) someone submitted a contribution to your project
+    SELECTED = "selected"  # a project selected your submission
+    DECLINED = "declined"  # a project declined your submission
+
+
+class SubmissionState(StrEnum):
+    """A submission to a project waits in the curators' queue, then is selected or declined."""
+
+    PENDING = "pending"
+    SELECTED = "selected"
+    DECLINED = "declined"

@@ -49,6 +49,7 @@ class Draft:
     sources: tuple[SourceRequest, ...] = ()  # a remix: the works it builds on, the first is primary
     upstream_share: int | None = None  # a remix: basis points owed to the sources (None: 5000)
     quote_policy: str = ""  # who may quote (remix) it: anyone | followers | manual; empty: the author's default
+    context: str | None = None  # FEP-7888: the project it belongs to (None: a reply's parent's, or none)
 
 
 def check_draft(draft: Draft) -> None:

@@ -107,7 +107,7 @@ async def create_contribution(
             summary=draft.summary.strip(), sensitive=draft.sensitive or bool(draft.summary.strip()),
             language=draft.language, license=license_iri, visibility=draft.visibility,
             in_reply_to_uri=parent.uri if parent else None, in_reply_to=parent,
-            context_uri=parent.context_uri if parent else None, published_at=now,
+            context_uri=draft.context or (parent.context_uri if parent else None), published_at=now,
             quote_policy=draft.quote_policy,
         )
         media = await attach_media(contribution.id, author.id, draft.media_ids)

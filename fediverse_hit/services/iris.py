@@ -32,3 +32,9 @@ class ContributionIris(Protocol):
     def tag(self, name: str) -> str: ...
 
     def new_activity_id(self) -> str: ...
+
+
+class ProjectIris(ActorIris, Protocol):
+    """Builds the IRIs a new project's Group actor is stored with."""
+
+    def project(self, slug: str) -> str: ...

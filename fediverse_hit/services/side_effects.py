@@ -12,6 +12,7 @@ from fediverse_hit.protocol.vocabulary import NotificationKind
 from fediverse_hit.services.contribution_rules import can_reply, can_view
 from fediverse_hit.services.notifications import notify, withdraw
 from fediverse_hit.services.remixes import credited_local_authors
+from fediverse_hit.services.submissions import record_submissions
 from fediverse_hit.store.contributions import mentioned_actors
 from fediverse_hit.store.models import Actor, Contribution
 
@@ -55,8 +56,9 @@ async def contribution_published(contribution: Contribution) -> None:
             await notify(person, NotificationKind.REMIX, author, contribution)
             told.add(person.id)
     for person in await mentioned_actors(contribution):
-        if person.id not in told:
+        if person.id not in told and person.kind != "Group":
             await notify(person, NotificationKind.MENTION, author, contribution)
+    await record_submissions(contribution, author)
 
 
 async def contribution_liked(liker: Actor, contribution: Contribution) -> None:

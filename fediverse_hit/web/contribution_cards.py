@@ -64,7 +64,7 @@ def actor_handle(actor: Actor) -> str:
 
 def actor_link(actor: Actor, urls: InstanceUrls) -> dict[str, str]:
     """Name, handle, avatar and profile link of an author or booster."""
-    profile = urls.user_profile_page(actor.username) if actor.local else safe_href(actor.url or actor.uri)
+    profile = urls.actor_page(actor.kind, actor.username) if actor.local else safe_href(actor.url or actor.uri)
     return {
         "name": actor.name or actor.username,
         "handle": actor_handle(actor),

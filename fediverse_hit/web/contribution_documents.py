@@ -146,7 +146,7 @@ async def _signed_notes(contributions: list[Contribution], urls: InstanceUrls) -
 async def user_outbox(request: Request, actor: Actor) -> Response:
     """A person's outbox: the Creates of their public and unlisted contributions, newest first."""
     urls: InstanceUrls = request.app.state.urls
-    collection_id = urls.user_collection(actor.username, "outbox")
+    collection_id = urls.actor_collection(actor.kind, actor.username, "outbox")
     total = await count_public_by(actor)
     page = parse_page_number(request.query_params.get("page"))
     if page is None:
@@ -169,7 +169,7 @@ async def user_featured(request: Request, actor: Actor) -> Response:
     return activity_response(
         {
             "@context": AS_CONTEXT,
-            "id": urls.user_collection(actor.username, "featured"),
+            "id": urls.actor_collection(actor.kind, actor.username, "featured"),
             "type": "OrderedCollection",
             "totalItems": len(notes),
             "orderedItems": notes,

@@ -28,6 +28,9 @@ WORDING: dict[str, str] = {
     NotificationKind.BOOST: "boosted your contribution",
     NotificationKind.REMIX: "remixed your work",  # the contribution is the remix
     NotificationKind.QUOTE_REQUEST: "asks to quote your work",  # the contribution is the work quoted
+    NotificationKind.SUBMISSION: "submitted a contribution to your project",
+    NotificationKind.SELECTED: "selected your submission",
+    NotificationKind.DECLINED: "declined your submission",
 }
 
 

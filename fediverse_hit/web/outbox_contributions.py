@@ -57,7 +57,7 @@ async def handle_contribution_activity(actor: Actor, document: dict[str, Any], r
     """Carry out one of HANDLED_TYPES for `actor` (the token's owner)."""
     urls: InstanceUrls = request.app.state.urls
     fetcher = request.app.state.fetcher
-    followers = urls.user_collection(actor.username, "followers")
+    followers = urls.actor_collection(actor.kind, actor.username, "followers")
     kind = document.get("type")
     if kind == ActivityType.CREATE:
         wrapped = document.get("object")

@@ -47,7 +47,7 @@ async def _resolve_resource(
     urls: InstanceUrls, user: str | None, host: str | None, url: str | None
 ) -> Actor | None:
     if url is not None:
-        username = urls.parse_user(url)
+        username = urls.parse_user(url) or urls.parse_project(url)
         if username is not None:
             return await find_local_actor(username)
         return await find_actor_by_uri(url) if urls.is_local(url) else None

@@ -37,5 +37,14 @@ class HandlerContext:
             return None
         return actor
 
+    async def local_followable(self, iri: str | None) -> Actor | None:
+        """Our Person or project Group actor at `iri` (what a remote account may follow), or None."""
+        if iri is None or (self.urls.parse_user(iri) is None and self.urls.parse_project(iri) is None):
+            return None
+        actor = await find_actor_by_uri(iri)
+        if actor is None or not actor.local or actor.deleted_at is not None:
+            return None
+        return actor
+
 
 Handler = Callable[[ParsedActivity, dict[str, Any], HandlerContext], Awaitable[None]]

@@ -119,12 +119,13 @@ async def _author(uri: str, ctx: HandlerContext) -> Actor:
 
 
 async def mentioned_local_people(parsed: ParsedNote, ctx: HandlerContext) -> list[Actor]:
-    """Live local people the object mentions (Mention tags) or addresses (`to`, `cc`)."""
+    """Live local people the object mentions (Mention tags) or addresses (`to`, `cc`), and our
+    projects it does so to (a submission: services/submissions.py)."""
     iris = [tag.href for tag in parsed.tags if tag.kind == TagType.MENTION and tag.href]
     iris += [*parsed.to, *parsed.cc]
     people: list[Actor] = []
     for iri in list(dict.fromkeys(iris))[:MAX_ADDRESSEES]:
-        person = await ctx.local_person(iri)
+        person = await ctx.local_followable(iri)
         if person is not None:
             people.append(person)
     return people

@@ -14,7 +14,7 @@ from fediverse_hit.services.follows import request_follow
 async def handle_follow(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
     """Record the request; answer Accept when the account does not approve followers by hand
     (and again for a repeated Follow, as Mastodon does), Reject when it is blocked."""
-    target = await ctx.local_person(activity.object_id)
+    target = await ctx.local_followable(activity.object_id)
     if target is None:
         return  # not one of our accounts: nothing to follow
     follower = await ctx.sender(activity)

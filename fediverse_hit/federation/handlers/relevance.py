@@ -6,7 +6,8 @@ Asked from what the activity itself says, before the object is fetched or parsed
 stranger's Create costs a few queries instead of a fetch (up to the fetch deadline) and an HTML
 parse. Like Mastodon's `addresses_local_accounts?`, the activity's own `to`/`cc` count; the
 object's audience, tags and `inReplyTo` count when it is embedded (by IRI they are unknown yet),
-and so does a work of ours it remixes (`fhit:sources`) or quotes (`quote` and its aliases).
+and so does a work of ours it remixes (`fhit:sources`) or quotes (`quote` and its aliases). Addressing, mentioning or naming (`audience`,
+`context`) one of our projects counts too: that is a submission.
 """
 
 from __future__ import annotations
@@ -68,12 +69,13 @@ async def may_concern_us(activity: ParsedActivity, document: dict[str, Any], ctx
     obj = activity.object
     if isinstance(obj, dict):
         addressed += _iris(obj.get("to")) + _iris(obj.get("cc")) + _mentioned(obj.get("tag"))
+        addressed += _iris(obj.get("audience")) + _iris(obj.get("context"))  # a submission to a project
         for parent_iri in _iris(obj.get("inReplyTo"))[:1]:
             if await reply_concerns_us(await find_remote_contribution(parent_iri)):
                 return True
         if await cites_local_work([iri for iri in _cited(obj) if ctx.urls.parse_contribution(iri) is not None]):
             return True
     for iri in list(dict.fromkeys(addressed))[:MAX_ADDRESSEES]:
-        if await ctx.local_person(iri) is not None:
+        if await ctx.local_followable(iri) is not None:  # a local person, or a project
             return True
     return False

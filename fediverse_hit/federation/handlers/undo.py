@@ -38,7 +38,7 @@ async def handle_undo(activity: ParsedActivity, document: dict[str, Any], ctx: H
         return  # someone tried to undo another actor's activity
     sender = await ctx.sender(activity)
     if activity.object_type == ActivityType.FOLLOW and isinstance(undone, dict):
-        target = await ctx.local_person(undone.get("object") if isinstance(undone.get("object"), str) else None)
+        target = await ctx.local_followable(undone.get("object") if isinstance(undone.get("object"), str) else None)
         if target is not None:
             await end_follow(sender, target)
         return

@@ -20,6 +20,7 @@ from fediverse_hit.store.models.federation import (
     OutgoingActivity,
 )
 from fediverse_hit.store.models.instance import InstanceSetting
+from fediverse_hit.store.models.projects import Project, ProjectChallenge, ProjectCurator, ProjectSubmission
 from fediverse_hit.store.models.interactions import Boost, Like, Notification
 from fediverse_hit.store.models.rate_limits import RateLimitCounter
 from fediverse_hit.store.models.remixes import ChainDocument, ChainKeyDocument, QuoteRequest, RemixSource
@@ -49,6 +50,10 @@ __all__ = [
     "Mention",
     "Notification",
     "OutgoingActivity",
+    "Project",
+    "ProjectChallenge",
+    "ProjectCurator",
+    "ProjectSubmission",
     "QuoteRequest",
     "RateLimitCounter",
     "RemixSource",

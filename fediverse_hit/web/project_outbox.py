@@ -1,0 +1,82 @@
+"""A curator acting as the project over C2S: `POST /projects/{slug}/outbox` with the curator's
+bearer token (201 + `Location`). `Create` of a Note is a challenge (its `endTime` the deadline),
+published by the project's Group actor to its followers with the project's proof.
+Anyone who is not a curator is refused (403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from fediverse_hit.errors import BadRequest, ValidationFailed
+from fediverse_hit.federation.client_objects import CONTRIBUTION_TYPES, draft_from_object
+from fediverse_hit.federation.project_submissions import decline_submission, select_submission
+from fediverse_hit.federation.publishing import publish_contribution
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.json_documents import JsonDocumentError, read_json_object
+from fediverse_hit.protocol.vocabulary import ActivityType
+from fediverse_hit.services.challenges import parse_deadline, record_challenge
+from fediverse_hit.services.projects import require_curator
+from fediverse_hit.store.models import Actor, Project
+from fediverse_hit.web.inbox import read_capped_body
+from fediverse_hit.web.outbox import MAX_C2S_BYTES, bearer_actor
+from fediverse_hit.web.project_documents import local_project
+
+ACCEPTED = "Create (of a Note: a challenge), Add (to fhit:selected: select) and Reject (decline)"
+
+
+async def post_project_outbox(request: Request) -> Response:
+    """Publish an activity as the project, for one of its curators."""
+    curator = await bearer_actor(request)
+    project = await local_project(request.path_params["slug"])
+    await require_curator(project, curator)
+    try:
+        document = read_json_object(await read_capped_body(request, MAX_C2S_BYTES))
+    except JsonDocumentError as exc:
+        raise BadRequest(f"The body must be a JSON object; it is {exc}.") from exc
+    kind = document.get("type")
+    if kind == ActivityType.CREATE or kind in CONTRIBUTION_TYPES:
+        note = document.get("object") if kind == ActivityType.CREATE else document
+        if not isinstance(note, dict) or note.get("type") not in CONTRIBUTION_TYPES:
+            raise ValidationFailed(f"Create needs an embedded {' or '.join(CONTRIBUTION_TYPES)} object.")
+        return await _challenge(project, curator, note, request)
+    urls: InstanceUrls = request.app.state.urls
+    if kind == ActivityType.ADD:
+        if document.get("target") != urls.project_collection(project.slug, "selected"):
+            raise ValidationFailed("Add selects a submission: its `target` is the project's fhit:selected collection.")
+        submission = await select_submission(project, curator, _object_id(document), urls)
+        return Response(status_code=201, headers={"Location": submission.decision_activity_uri or ""})
+    if kind == ActivityType.REJECT:
+        note = document.get("content")
+        submission = await decline_submission(
+            project, curator, _object_id(document), note if isinstance(note, str) else "", urls
+        )
+        return Response(status_code=201, headers={"Location": submission.decision_activity_uri or ""})
+    raise ValidationFailed(f"A project's outbox accepts {ACCEPTED}.")
+
+
+def _object_id(document: dict[str, Any]) -> str:
+    value = document.get("object")
+    object_id = value.get("id") if isinstance(value, dict) else value
+    if not isinstance(object_id, str) or not object_id:
+        raise BadRequest("The activity needs an `object`: the submission's id.")
+    return object_id
+
+
+async def _challenge(project: Project, curator: Actor, note: dict[str, Any], request: Request) -> Response:
+    urls: InstanceUrls = request.app.state.urls
+    group = project.actor
+    deadline = parse_deadline(note.get("endTime"), datetime.now(UTC))
+    draft = draft_from_object(note, urls.project_collection(project.slug, "followers"))
+    if draft.sources:
+        raise ValidationFailed("A challenge cites no sources of its own; name works to remix in its text.")
+    draft = replace(draft, context=group.uri)
+    contribution = await publish_contribution(
+        group, draft, request.app.state.fetcher, before_publish=lambda c: record_challenge(project, c, curator, deadline)
+    )
+    return Response(status_code=201, headers={"Location": contribution.uri})

@@ -1,0 +1,99 @@
+"""Project pages: the project (with Follow, like a person's profile), the list of projects and the
+form that creates one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fediverse_hit.errors import HitError, ValidationFailed
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.services.challenges import is_open, list_challenges
+from fediverse_hit.services.projects import (
+    DEFAULT_COMMENT_DAYS,
+    DEFAULT_POOL_BP,
+    ProjectDraft,
+    create_project,
+)
+from fediverse_hit.store.follows import count_followers, find_follow
+from fediverse_hit.store.models import Project
+from fediverse_hit.store.projects import list_curators, list_projects
+from fediverse_hit.web.rendering import render
+from fediverse_hit.web.sessions import current_account, read_form, require_account
+
+
+async def render_project(request: Request, project: Project) -> Response:
+    """The project page (also served at the actor IRI to browsers)."""
+    urls: InstanceUrls = request.app.state.urls
+    actor = project.actor
+    viewer = await current_account(request)
+    follow_state = "none"
+    if viewer is not None:
+        follow = await find_follow(await viewer.actor, actor)
+        follow_state = follow.state if follow else "none"
+    curators = await list_curators(project)
+    context = {
+        "project": project,
+        "actor": actor,
+        "handle": "@" + urls.handle(project.slug),
+        "curators": [
+            {"name": c.name or c.username, "handle": f"@{c.username}@{c.domain}",
+             "href": urls.actor_page(c.kind, c.username) if c.local else c.url or c.uri}
+            for c in curators
+        ],
+        "paragraphs": [p for p in project.description.replace("\r\n", "\n").split("\n\n") if p.strip()],
+        "follow_state": follow_state,
+        "followers": await count_followers(actor),
+        "pool_percent": f"{project.pool_bp / 100:g}",
+        "challenges": await _challenges(project),
+        "is_curator": viewer is not None and any(c.id == viewer.actor_id for c in curators),  # type: ignore[attr-defined]
+    }
+    return await render(request, "project.html", context)
+
+
+async def _challenges(project: Project) -> list[dict[str, object]]:
+    now = datetime.now(UTC)
+    return [
+        {"title": row.contribution.title or "Challenge", "href": row.contribution.uri,
+         "html": row.contribution.content_html, "end_time": row.end_time, "open": is_open(row, now)}
+        for row in await list_challenges(project)
+    ]
+
+
+async def projects_index(request: Request) -> Response:
+    """`/projects`: the projects on this instance, newest first."""
+    return await render(request, "projects.html", {"projects": await list_projects()})
+
+
+async def new_project_form(request: Request) -> Response:
+    """`/projects/new`: the form that creates a project, its creator as first curator."""
+    await require_account(request)
+    defaults = {"pool_bp": DEFAULT_POOL_BP, "comment_days": DEFAULT_COMMENT_DAYS}
+    return await render(request, "project_new.html", {"form": defaults})
+
+
+def _int_field(value: str, label: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError as exc:
+        raise ValidationFailed(f"{label} must be a whole number.") from exc
+
+
+async def create_project_form(request: Request) -> Response:
+    """Create the project from the form; the person creating it is its curator."""
+    account = await require_account(request)
+    form = await read_form(request)
+    values = {key: str(form.get(key, "")) for key in ("slug", "title", "description", "pool_bp", "comment_days")}
+    try:
+        draft = ProjectDraft(
+            slug=values["slug"], title=values["title"], description=values["description"],
+            pool_bp=_int_field(values["pool_bp"], "The contributors' pool"),
+            comment_days=_int_field(values["comment_days"], "The comment window"),
+        )
+        project = await create_project(draft, [await account.actor], request.app.state.urls)
+    except HitError as exc:
+        context = {"form": values, "error": exc.message}
+        return await render(request, "project_new.html", context, status_code=exc.status_code)
+    return RedirectResponse(request.app.state.urls.project(project.slug), status_code=303)
