@@ -106,3 +106,4 @@ class NotificationKind(StrEnum):
     BOOST = "boost"
     REMIX = "remix"  # someone remixed (or quoted) your work
     QUOTE_REQUEST = "quote_request"  # someone asks to quote your work (FEP-044f, approval by hand)
+    PAYMENT = "payment"  # a project's payment statement put a line in your ledger (the latest per project)

@@ -28,6 +28,7 @@ WORDING: dict[str, str] = {
     NotificationKind.BOOST: "boosted your contribution",
     NotificationKind.REMIX: "remixed your work",
     NotificationKind.QUOTE_REQUEST: "asks to quote your work",
+    NotificationKind.PAYMENT: "sent you a payment statement",
 }
 
 

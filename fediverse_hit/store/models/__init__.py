@@ -21,6 +21,7 @@ from fediverse_hit.store.models.federation import (
 )
 from fediverse_hit.store.models.instance import InstanceSetting
 from fediverse_hit.store.models.interactions import Boost, Like, Notification
+from fediverse_hit.store.models.payments import LedgerEntry, SignedStatement
 from fediverse_hit.store.models.rate_limits import RateLimitCounter
 from fediverse_hit.store.models.remixes import ChainDocument, ChainKeyDocument, QuoteRequest, RemixSource
 from fediverse_hit.store.models.social import Block, Follow
@@ -44,6 +45,7 @@ __all__ = [
     "InboxItem",
     "InstanceSetting",
     "Invite",
+    "LedgerEntry",
     "Like",
     "MediaAttachment",
     "Mention",
@@ -52,4 +54,5 @@ __all__ = [
     "QuoteRequest",
     "RateLimitCounter",
     "RemixSource",
+    "SignedStatement",
 ]
