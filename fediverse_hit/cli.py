@@ -1,5 +1,5 @@
 """The `fediverse-hit` command line (DESIGN §3): init, serve, worker, user, token, project, demo,
-deliveries, verify."""
+deliveries, verify, and the payment commands of `cli_payments.py`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from fediverse_hit.cli_payments import add_payment_commands
 from fediverse_hit.errors import HitError
 from fediverse_hit.federation.chain_verification import VerifyExit, verify_bundle, verify_online
 from fediverse_hit.federation.fetcher import Fetcher
@@ -289,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--strict", action="store_true", help="accept verified links only, not attested ones")
     verify.set_defaults(run=_cmd_verify)
     commands.add_parser("demo", help="seed demo users and print the admin login").set_defaults(run=_cmd_demo)
+    add_payment_commands(commands)
     migrations = commands.add_parser("makemigrations", help="(developers) write migrations for model changes")
     migrations.add_argument("--name")
     migrations.set_defaults(run=_cmd_makemigrations)

@@ -109,6 +109,7 @@ class NotificationKind(StrEnum):
     SUBMISSION = "submission"  # (curators) someone submitted a contribution to your project
     SELECTED = "selected"  # a project selected your submission
     DECLINED = "declined"  # a project declined your submission
+    PAYMENT = "payment"  # a project's payment statement put a line in your ledger (the latest per project)
 
 
 class SubmissionState(StrEnum):

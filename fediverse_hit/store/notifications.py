@@ -60,3 +60,9 @@ async def delete_notifications_about(contribution: Contribution) -> None:
 async def delete_notification(kind: str, from_actor: Actor, contribution_id: int) -> None:
     """Forget a notification whose cause was taken back (an undone like or boost)."""
     await Notification.filter(kind=kind, from_actor=from_actor, contribution_id=contribution_id).delete()
+
+
+async def forget_notifications_from(recipient: Actor, kind: str, from_actor: Actor) -> None:
+    """Drop `recipient`'s notifications of `kind` from `from_actor` (about no contribution), so a
+    newer one of the same kind takes their place at the top."""
+    await Notification.filter(recipient=recipient, kind=kind, from_actor=from_actor, contribution_id=None).delete()

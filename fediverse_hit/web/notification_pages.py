@@ -31,6 +31,7 @@ WORDING: dict[str, str] = {
     NotificationKind.SUBMISSION: "submitted a contribution to your project",
     NotificationKind.SELECTED: "selected your submission",
     NotificationKind.DECLINED: "declined your submission",
+    NotificationKind.PAYMENT: "sent you a payment statement",
 }
 
 

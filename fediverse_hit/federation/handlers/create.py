@@ -16,12 +16,14 @@ import anyio
 
 from fediverse_hit.federation.fetcher import parse_json_object
 from fediverse_hit.federation.handlers.context import HandlerContext
+from fediverse_hit.federation.handlers.payment_statement import receive_statement
 from fediverse_hit.federation.handlers.relevance import MAX_ADDRESSEES, may_concern_us
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.protocol.media_types import FETCH_ACCEPT, is_activity_media_type
+from fediverse_hit.protocol.payment_documents import PaymentKind
 from fediverse_hit.protocol.notes import ObjectShapeError, ParsedNote, parse_note
 from fediverse_hit.protocol.remix_notes import read_quote_target
 from fediverse_hit.protocol.remix_sources import RemixSources, SourcesError, parse_sources
@@ -71,7 +73,11 @@ async def read_contribution(document: dict[str, Any]) -> ParsedNote | None:
 
 
 async def handle_create(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
-    """Store the new contribution and tell the local people it replies to or mentions."""
+    """Store the new contribution and tell the local people it replies to or mentions; a
+    payment statement goes to the ledgers instead (it concerns whoever its lines name)."""
+    if isinstance(activity.object, dict) and activity.object.get("type") == PaymentKind.STATEMENT:
+        await receive_statement(activity.object, embedded(activity.object).raw_json, activity.actor, ctx)
+        return
     if not await may_concern_us(activity, document, ctx):
         return  # decided before any fetch or parse: a stranger's Create costs a few queries
     if isinstance(activity.object, dict):
@@ -79,6 +85,9 @@ async def handle_create(activity: ParsedActivity, document: dict[str, Any], ctx:
     elif isinstance(activity.object, str) and host_of(activity.object) == host_of(activity.actor):
         remote = await fetch_object(activity.object, ctx)  # a server creates only its own objects
     else:
+        return
+    if remote.document.get("type") == PaymentKind.STATEMENT:
+        await receive_statement(remote.document, remote.raw_json, activity.actor, ctx)
         return
     await receive_note(remote, ctx, creator=activity.actor)
 

@@ -22,6 +22,7 @@ from fediverse_hit.store.models.federation import (
 from fediverse_hit.store.models.instance import InstanceSetting
 from fediverse_hit.store.models.projects import Project, ProjectChallenge, ProjectCurator, ProjectSubmission
 from fediverse_hit.store.models.interactions import Boost, Like, Notification
+from fediverse_hit.store.models.payments import LedgerEntry, SignedStatement
 from fediverse_hit.store.models.rate_limits import RateLimitCounter
 from fediverse_hit.store.models.remixes import ChainDocument, ChainKeyDocument, QuoteRequest, RemixSource
 from fediverse_hit.store.models.social import Block, Follow
@@ -45,6 +46,7 @@ __all__ = [
     "InboxItem",
     "InstanceSetting",
     "Invite",
+    "LedgerEntry",
     "Like",
     "MediaAttachment",
     "Mention",
@@ -57,4 +59,5 @@ __all__ = [
     "QuoteRequest",
     "RateLimitCounter",
     "RemixSource",
+    "SignedStatement",
 ]

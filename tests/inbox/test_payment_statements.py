@@ -1,0 +1,139 @@
+"""Inbound payment statements (DESIGN §7 Payments), in process: a project on a.example pays Bob
+(here), Carol (c.example) and its curator. A statement is recorded once per local contributor,
+keeps its proof verifiable offline, and anything not provably the project's records nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+import pytest
+
+from fediverse_hit.protocol.integrity_proofs import create_proof
+from fediverse_hit.protocol.payment_documents import PaymentKind, PaymentTerms, build_payment_document
+from fediverse_hit.protocol.payments import Earning
+from fediverse_hit.protocol.vocabulary import NotificationKind
+from fediverse_hit.services.ledger import check_kept_statement, format_earnings_csv, list_earnings
+from fediverse_hit.store.models import Actor, InboxItem, LedgerEntry, Notification, SignedStatement
+from tests.inbox_harness import InboxHarness, RemotePerson, ed25519_key
+
+pytestmark = pytest.mark.anyio
+
+CAROL = "https://c.example/users/carol"
+
+
+@dataclass
+class World:
+    bob: Actor
+    project: RemotePerson
+    curator: str
+
+
+@pytest.fixture
+async def world(inbox: InboxHarness) -> World:
+    bob = await inbox.local_person("bob")
+    project = inbox.network.person("nightsongs", host="a.example")
+    inbox.network.serve({**project.document(), "type": "Group", "name": "Night Songs"})
+    return World(bob, project, "https://a.example/users/curator")
+
+
+def terms(world: World, *, amount: int = 10_000) -> PaymentTerms:
+    return PaymentTerms(
+        project=world.project.actor_id,
+        work="https://a.example/contributions/7",
+        earning=Earning(amount, 1_000, "EUR"),
+        earning_note="Bandcamp sales",
+        earned_on=date(2026, 2, 28),
+        pool_share=5000,
+        shares={world.curator: Fraction(1, 2), world.bob.uri: Fraction(3, 8), CAROL: Fraction(1, 8)},
+    )
+
+
+def statement(world: World, *, statement_id: str | None = None, amount: int = 10_000) -> dict[str, Any]:
+    document = build_payment_document(
+        PaymentKind.STATEMENT,
+        statement_id or f"{world.project.actor_id}/payments/1/statement",
+        terms(world, amount=amount),
+        published="2026-03-01T12:00:00Z",
+        proposal=f"{world.project.actor_id}/payments/1",
+    )
+    return world.project.prove(document)
+
+
+async def deliver(inbox: InboxHarness, sender: RemotePerson, document: dict[str, Any], suffix: str = "1") -> None:
+    await inbox.deliver(sender.create(document, suffix), sender)
+
+
+async def test_statement_is_recorded_once_per_local_contributor(inbox: InboxHarness, world: World) -> None:
+    signed = statement(world)
+    await deliver(inbox, world.project, signed, "1")
+    await deliver(inbox, world.project, signed, "2")  # delivered twice (a retry with a new activity id)
+    entries = await LedgerEntry.all().prefetch_related("person", "statement")
+    assert [(entry.person.uri, entry.amount, entry.currency) for entry in entries] == [(world.bob.uri, 1688, "EUR")]
+    assert await SignedStatement.all().count() == 1
+    notifications = await Notification.filter(recipient=world.bob, kind=NotificationKind.PAYMENT).count()
+    assert notifications == 1
+
+
+async def test_earnings_list_and_csv(inbox: InboxHarness, world: World) -> None:
+    await deliver(inbox, world.project, statement(world))
+    lines = await list_earnings(world.bob)
+    assert format_earnings_csv(lines) == (
+        "date,project,work,amount,currency,statement\r\n"
+        f"2026-03-01,{world.project.actor_id},https://a.example/contributions/7,1688,EUR,"
+        f"{world.project.actor_id}/payments/1/statement\r\n"
+    )
+    assert lines[0].project_name == "Night Songs"
+
+
+async def test_kept_statement_verifies_after_the_project_server_is_gone(inbox: InboxHarness, world: World) -> None:
+    await deliver(inbox, world.project, statement(world))
+    inbox.network.documents.clear()  # a.example is gone
+    inbox.network.requests.clear()
+    kept = await SignedStatement.get()
+    assert check_kept_statement(kept) is None
+    assert inbox.network.requests == []
+
+
+async def test_statement_signed_by_another_key_leaves_no_entry(inbox: InboxHarness, world: World) -> None:
+    unsigned = {key: value for key, value in statement(world).items() if key != "proof"}
+    forged = create_proof(unsigned, ed25519_key("someone else").private_pem, world.project.ed25519_key_id)
+    await deliver(inbox, world.project, forged)
+    assert await LedgerEntry.all().count() == 0
+
+
+async def test_statement_on_another_origin_leaves_no_entry(inbox: InboxHarness, world: World) -> None:
+    # The project's own proof, over a statement whose id is on another server.
+    moved = statement(world, statement_id="https://elsewhere.example/statements/1")
+    response = await inbox.post(world.project.create(moved), world.project)
+    assert (response.status_code, response.json()) == (403, {"error": "The object is not on the actor's server."})
+    await inbox.process()
+    assert await LedgerEntry.all().count() == 0
+
+
+async def test_statement_relayed_by_someone_else_leaves_no_entry(inbox: InboxHarness, world: World) -> None:
+    mallory = inbox.network.person("mallory", host="a.example")  # same server, not the project
+    await deliver(inbox, mallory, statement(world))
+    assert await LedgerEntry.all().count() == 0
+
+
+async def test_replayed_statement_id_with_other_lines_changes_nothing(inbox: InboxHarness, world: World) -> None:
+    await deliver(inbox, world.project, statement(world))
+    await deliver(inbox, world.project, statement(world, amount=90_000), "2")
+    entries = await LedgerEntry.all()
+    assert [entry.amount for entry in entries] == [1688]
+    kept = await SignedStatement.get()
+    assert '"fhit:amount":10000' in kept.statement_json.replace(" ", "")
+
+
+async def test_statement_with_lines_not_following_from_its_credits_leaves_no_entry(
+    inbox: InboxHarness, world: World
+) -> None:
+    unsigned = {key: value for key, value in statement(world).items() if key != "proof"}
+    unsigned["fhit:lines"] = [{"type": "fhit:PaymentLine", "actor": world.bob.uri, "fhit:amount": 4500}]
+    await deliver(inbox, world.project, world.project.prove(unsigned))
+    assert await LedgerEntry.all().count() == 0
+    item = await InboxItem.get()
+    assert item.state == "done"  # refused for good, not retried
