@@ -1,0 +1,30 @@
+"""Guards of the handlers that only a rarer sender reaches: our own server delivering to its own
+inbox, a remote server naming one of our posts. Each leaves what is not the sender's alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from fediverse_hit.store.models import Actor, ActorKey, Contribution
+from tests.inbox.world import World, local_post
+from tests.inbox_harness import InboxHarness
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_delete_of_a_local_account_delivered_to_our_own_inbox_leaves_the_account(
+    inbox: InboxHarness, world: World
+) -> None:
+    # our Delete(Person) reaching our own inbox (signed with the account's own key, which verifies)
+    key = await ActorKey.get(actor=world.alice, algorithm="rsa")
+    delete = {"id": f"{world.alice.uri}#delete", "type": "Delete", "actor": world.alice.uri, "object": world.alice.uri}
+    response = await inbox.post(delete, world.zoe, private_pem=key.private_pem, key_id=key.key_id)
+    assert response.status_code == 202
+    assert await inbox.process() == (1, 0)
+    assert (await Actor.get(id=world.alice.id)).deleted_at is None
+
+
+async def test_a_remote_delete_of_a_post_of_ours_leaves_it(inbox: InboxHarness, world: World) -> None:
+    post = await local_post(world.alice, inbox)
+    await inbox.deliver(world.zoe.activity("Delete", post.uri), world.zoe)
+    assert (await Contribution.get(id=post.id)).deleted_at is None
