@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fediverse_hit.store.models import Actor, ActorKey, Contribution
-from tests.inbox.world import World, local_post
+from fediverse_hit.store.models import Actor, ActorKey, Contribution, Like
+from tests.inbox.world import World, local_post, notification_kinds
 from tests.inbox_harness import InboxHarness
 
 pytestmark = pytest.mark.anyio
@@ -28,3 +28,24 @@ async def test_a_remote_delete_of_a_post_of_ours_leaves_it(inbox: InboxHarness, 
     post = await local_post(world.alice, inbox)
     await inbox.deliver(world.zoe.activity("Delete", post.uri), world.zoe)
     assert (await Contribution.get(id=post.id)).deleted_at is None
+
+
+async def test_an_update_of_an_unknown_note_attributed_to_someone_else_is_not_stored(
+    inbox: InboxHarness, world: World
+) -> None:
+    # hostile: Mallory "updates" a note in Zoe's name that nobody here has, to get it stored as Zoe's
+    mention = [{"type": "Mention", "href": world.alice.uri}]  # it would concern Alice, whoever wrote it
+    forged = world.zoe.note(1, tag=mention, updated="2026-11-02T10:00:00Z")
+    await inbox.deliver(world.mallory.activity("Update", forged), world.mallory)
+    assert await Contribution.filter(uri=forged["id"]).count() == 0
+    assert await notification_kinds(world.alice) == []
+
+
+async def test_a_like_of_a_followers_only_post_by_a_follower_is_counted_and_notified(
+    inbox: InboxHarness, world: World
+) -> None:
+    post = await local_post(world.alice, inbox, "followers")
+    await inbox.deliver(world.zoe.activity("Follow", world.alice.uri), world.zoe)
+    await inbox.deliver(world.zoe.activity("Like", post.uri), world.zoe)
+    assert await Like.filter(contribution=post).values_list("actor__uri", flat=True) == [world.zoe.actor_id]
+    assert await notification_kinds(world.alice) == ["like", "follow"]
