@@ -49,3 +49,14 @@ async def test_a_like_of_a_followers_only_post_by_a_follower_is_counted_and_noti
     await inbox.deliver(world.zoe.activity("Like", post.uri), world.zoe)
     assert await Like.filter(contribution=post).values_list("actor__uri", flat=True) == [world.zoe.actor_id]
     assert await notification_kinds(world.alice) == ["like", "follow"]
+
+
+async def test_a_strangers_reply_to_a_post_of_ours_is_stored_as_its_reply_and_its_author_told(
+    inbox: InboxHarness, world: World
+) -> None:
+    post = await local_post(world.alice, inbox)
+    reply = world.zoe.note(1, inReplyTo=post.uri)  # no mention: only the reply links them
+    await inbox.deliver(world.zoe.create(reply), world.zoe)
+    stored = await Contribution.get(uri=reply["id"])
+    assert stored.in_reply_to_id == post.id  # type: ignore[attr-defined]
+    assert await notification_kinds(world.alice) == ["reply"]

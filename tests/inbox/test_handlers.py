@@ -476,7 +476,8 @@ async def test_create_by_iri_of_a_document_naming_another_id_is_not_stored(inbox
     assert await inbox.process() == (0, 1)
     assert await Contribution.all().count() == 0
     item = await InboxItem.get()
-    assert "differs from the URL fetched" in item.last_error
+    iri, other = note["id"], world.zoe.note(2)["id"]
+    assert item.last_error == f"FetchError: {iri}: document id {other!r} differs from the URL fetched {iri!r}"
 
 
 async def test_an_edit_that_adds_a_mention_tells_only_the_newly_mentioned(inbox: InboxHarness, world: World) -> None:
@@ -496,6 +497,7 @@ async def test_objects_are_fetched_with_a_signed_get(inbox: InboxHarness, world:
     await inbox.deliver(world.zoe.create(note["id"], to=note["to"], cc=note["cc"]), world.zoe)
     [request] = [r for r in inbox.network.requests if str(r.url) == note["id"]]
     assert "keyId=" in request.headers["signature"]  # servers in authorized-fetch mode answer only these
+    assert request.headers["accept"] == 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
     assert await _stored(note["id"]) is not None
 
 
