@@ -96,3 +96,12 @@ async def test_undo_of_a_follow_naming_the_followed_person_as_an_embedded_object
     assert await Follow.filter(followed=world.alice).count() == 1
     await inbox.deliver(world.zoe.activity("Undo", follow), world.zoe)
     assert await Follow.filter(followed=world.alice).count() == 0
+
+
+async def test_an_undo_of_a_follow_whose_object_is_neither_iri_nor_object_is_done_changing_nothing(
+    inbox: InboxHarness, world: World
+) -> None:
+    follow = world.zoe.activity("Follow", world.alice.uri)
+    await inbox.deliver(follow, world.zoe)
+    await inbox.deliver(world.zoe.activity("Undo", {**follow, "object": [world.alice.uri]}), world.zoe)  # hostile: a list
+    assert await Follow.filter(followed=world.alice).count() == 1
