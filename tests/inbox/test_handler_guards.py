@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fediverse_hit.store.models import Actor, ActorKey, Contribution, Like
-from tests.inbox.world import World, local_post, notification_kinds
+from fediverse_hit.store.models import Actor, ActorKey, Contribution, Follow, Like
+from tests.inbox.world import World, local_post, notification_kinds, sent_types
 from tests.inbox_harness import InboxHarness
 
 pytestmark = pytest.mark.anyio
@@ -60,3 +60,17 @@ async def test_a_strangers_reply_to_a_post_of_ours_is_stored_as_its_reply_and_it
     stored = await Contribution.get(uri=reply["id"])
     assert stored.in_reply_to_id == post.id  # type: ignore[attr-defined]
     assert await notification_kinds(world.alice) == ["reply"]
+
+
+@pytest.mark.parametrize("followed", ["instance actor", "account that does not exist", "object without id"])
+async def test_a_follow_of_anything_but_a_local_person_records_and_answers_nothing(
+    inbox: InboxHarness, world: World, followed: str
+) -> None:
+    target = {
+        "instance actor": inbox.urls.instance_actor(),  # local, but an Application: nobody to follow
+        "account that does not exist": inbox.urls.user("nobody"),
+        "object without id": {"type": "Person", "preferredUsername": "alice"},
+    }[followed]
+    await inbox.deliver(world.zoe.activity("Follow", target), world.zoe)
+    assert await Follow.all().count() == 0
+    assert await sent_types() == []
