@@ -79,18 +79,20 @@ async def test_json_nested_sixty_five_levels_gets_400_and_sixty_four_is_accepted
     assert (await inbox.post(nested_64, zoe)).status_code == 202
 
 
-async def test_activities_without_the_common_shape_get_400(inbox: InboxHarness) -> None:
+async def test_activities_without_the_common_shape_get_400_with_the_reason(inbox: InboxHarness) -> None:
     zoe = inbox.network.person("zoe")
     follow = _follow(zoe, inbox.urls.user("alice"))
     hostile = [
-        {k: v for k, v in follow.items() if k != "actor"},
-        {**follow, "id": "/relative/id"},
-        {**follow, "type": ["Follow", "Like"]},
-        {**follow, "actor": "mailto:zoe@remote.example"},
-        {**follow, "object": 42},
+        ("the activity needs an `actor` IRI", {k: v for k, v in follow.items() if k != "actor"}),
+        ("the activity needs an absolute `id`", {**follow, "id": "/relative/id"}),
+        ("the activity needs a single string `type`", {**follow, "type": ["Follow", "Like"]}),
+        ("the activity needs an `actor` IRI", {**follow, "actor": "mailto:zoe@remote.example"}),
+        ("`object` must be an IRI or an object", {**follow, "object": 42}),
     ]
-    for activity in hostile:
-        assert (await inbox.post(activity, zoe)).status_code == 400, activity
+    for reason, activity in hostile:
+        response = await inbox.post(activity, zoe)
+        assert response.status_code == 400, activity
+        assert response.json() == {"error": f"Not an activity: {reason}"}
     assert await _stored_ids() == []
 
 

@@ -1,68 +1,24 @@
 """Every guard of the inbox handlers (federation/handlers/*), each next to the case it lets
-through: Alice is local; Zoe and Mallory share a remote server, so Mallory passes the origin
-checks of acceptance and only the handlers stand between her and Zoe's things."""
+through: the people are those of `tests/inbox/world.py` (Alice here, Zoe and Mallory on one
+remote server, so only the handlers stand between Mallory and Zoe's things)."""
 
 from __future__ import annotations
-
-import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from fediverse_hit.services.accounts import delete_account
 from fediverse_hit.services.follows import request_follow
-from fediverse_hit.store.contributions import new_local_id
-from fediverse_hit.store.models import Account, Actor, Block, Boost, Contribution, Follow, InboxItem, Like, OutgoingActivity
-from fediverse_hit.store.notifications import list_notifications
-from tests.inbox_harness import InboxHarness, RemotePerson
+from fediverse_hit.store.models import Account, Actor, Block, Boost, Contribution, Follow, InboxItem, Like
+from tests.inbox.world import World
+from tests.inbox.world import local_post as _local_post
+from tests.inbox.world import notification_kinds as _kinds
+from tests.inbox.world import sent_types as _sent_types
+from tests.inbox.world import stored as _stored
+from tests.inbox.world import zoe_note_stored as _zoe_note_stored
+from tests.inbox_harness import InboxHarness
 
 pytestmark = pytest.mark.anyio
-
-
-@dataclass
-class World:
-    alice: Actor
-    zoe: RemotePerson
-    mallory: RemotePerson
-    zoe_here: Actor
-    mallory_here: Actor
-
-
-@pytest.fixture
-async def world(inbox: InboxHarness) -> World:
-    alice = await inbox.local_person("alice")
-    zoe, mallory = inbox.network.person("zoe"), inbox.network.person("mallory")
-    return World(alice, zoe, mallory, await inbox.remote_actor(zoe), await inbox.remote_actor(mallory))
-
-
-async def _local_post(author: Actor, inbox: InboxHarness, visibility: str = "public") -> Contribution:
-    local_id = new_local_id()
-    return await Contribution.create(
-        uri=inbox.urls.contribution(local_id), local_id=local_id, author=author, local=True,
-        content_html="<p>Alice's post</p>", visibility=visibility, published_at=datetime.now(UTC),
-    )
-
-
-async def _zoe_note_stored(inbox: InboxHarness, world: World, **fields: object) -> dict[str, object]:
-    """Alice follows Zoe, and Zoe's note 1 is stored here through its Create."""
-    await inbox.follow(world.alice, world.zoe_here)
-    note = world.zoe.note(1, **fields)
-    await inbox.deliver(world.zoe.create(note), world.zoe)
-    return note
-
-
-async def _kinds(person: Actor) -> list[str]:
-    return [n.kind for n in await list_notifications(person, before_id=None, limit=50)]
-
-
-async def _sent_types() -> list[str]:
-    return [json.loads(row.body)["type"] for row in await OutgoingActivity.all().order_by("id")]
-
-
-async def _stored(uri: object) -> Contribution | None:
-    return await Contribution.get_or_none(uri=uri, deleted_at=None)
 
 
 # Follow
@@ -520,7 +476,8 @@ async def test_create_by_iri_of_a_document_naming_another_id_is_not_stored(inbox
     assert await inbox.process() == (0, 1)
     assert await Contribution.all().count() == 0
     item = await InboxItem.get()
-    assert "differs from the URL fetched" in item.last_error
+    iri, other = note["id"], world.zoe.note(2)["id"]
+    assert item.last_error == f"FetchError: {iri}: document id {other!r} differs from the URL fetched {iri!r}"
 
 
 async def test_an_edit_that_adds_a_mention_tells_only_the_newly_mentioned(inbox: InboxHarness, world: World) -> None:
@@ -540,6 +497,7 @@ async def test_objects_are_fetched_with_a_signed_get(inbox: InboxHarness, world:
     await inbox.deliver(world.zoe.create(note["id"], to=note["to"], cc=note["cc"]), world.zoe)
     [request] = [r for r in inbox.network.requests if str(r.url) == note["id"]]
     assert "keyId=" in request.headers["signature"]  # servers in authorized-fetch mode answer only these
+    assert request.headers["accept"] == 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
     assert await _stored(note["id"]) is not None
 
 

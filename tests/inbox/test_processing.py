@@ -130,6 +130,17 @@ async def test_one_servers_items_are_processed_in_order(inbox: InboxHarness) -> 
     assert await Follow.filter(follower__uri=zoe.actor_id).count() == 0
 
 
+async def test_items_of_an_actor_processed_after_its_delete_are_dropped(inbox: InboxHarness) -> None:
+    alice = await inbox.local_person("alice")
+    zoe = inbox.network.person("zoe")
+    # accepted while Zoe's key still verified; her Delete of herself is processed first
+    for activity in (zoe.activity("Delete", zoe.actor_id), zoe.activity("Follow", alice.uri)):
+        assert (await inbox.post(activity, zoe)).status_code == 202
+    assert await inbox.process() == (2, 0)
+    assert await Follow.filter(follower__uri=zoe.actor_id).count() == 0
+    assert await list_notifications(alice, before_id=None, limit=10) == []
+
+
 async def test_item_of_a_domain_blocked_after_acceptance_is_dropped_when_processed(inbox: InboxHarness) -> None:
     alice = await inbox.local_person("alice")
     zoe = inbox.network.person("zoe")

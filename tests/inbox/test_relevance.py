@@ -101,3 +101,11 @@ async def test_the_objects_own_audience_counts_when_the_activity_names_nobody(in
     note = stranger.note(1, to=[alice.uri], cc=[])
     await inbox.deliver(stranger.create(note, to=[], cc=[]), stranger)
     assert await _stored(note["id"])
+
+
+async def test_the_objects_own_cc_alone_naming_a_local_person_counts(inbox: InboxHarness) -> None:
+    alice = await inbox.local_person("alice")
+    stranger = inbox.network.person("stranger", "far.example")
+    note = stranger.note(1, to=[stranger.followers], cc=[alice.uri])  # a followers-only post that mentions her
+    await inbox.deliver(stranger.create(note, to=[], cc=[]), stranger)
+    assert await _stored(note["id"])

@@ -58,7 +58,6 @@ async def handle_delete(activity: ParsedActivity, document: dict[str, Any], ctx:
     if uri is None or uri == activity.actor or activity.object_type in actor_changes.ACTOR_TYPES:
         await actor_changes.handle_delete(activity, document, ctx)
         return
-    known = await find_contribution_by_uri(uri)
-    if known is None and host_of(uri) != host_of(activity.actor):
-        return  # nobody may leave a tombstone for another server's object
+    if host_of(uri) != host_of(activity.actor):
+        return  # objects are stored only from their author's server (create.receive_note): not another's to delete
     await mark_remote_deleted(uri, await ctx.sender(activity))

@@ -2,7 +2,8 @@
 
 Undo(Like) and Undo(Announce) find the like or boost by the undone activity's id first, then by
 the actor and the object (Mastodon matches by id, and servers that re-mint the embedded
-activity's id still name its object); the notification it caused goes too.
+activity's id still name its object); the notification it caused goes too. The undone
+activity's object may be an IRI or an embedded object, as in the activity it undoes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ REACTIONS = {
 }
 
 
+def _id_of(value: Any) -> str | None:
+    """An IRI given as itself or as an embedded object's `id`."""
+    iri = value.get("id") if isinstance(value, dict) else value
+    return iri if isinstance(iri, str) else None
+
+
 async def handle_undo(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
     """Undo(Follow), Undo(Like), Undo(Announce), embedded or by reference."""
     undone = activity.object
@@ -38,7 +45,7 @@ async def handle_undo(activity: ParsedActivity, document: dict[str, Any], ctx: H
         return  # someone tried to undo another actor's activity
     sender = await ctx.sender(activity)
     if activity.object_type == ActivityType.FOLLOW and isinstance(undone, dict):
-        target = await ctx.local_followable(undone.get("object") if isinstance(undone.get("object"), str) else None)
+        target = await ctx.local_followable(_id_of(undone.get("object")))
         if target is not None:
             await end_follow(sender, target)
         return
@@ -60,9 +67,8 @@ async def _undo_reaction(kind: str, sender: Actor, undone: dict[str, Any]) -> No
     undone_id = undone.get("id")
     removed = await by_activity(sender, undone_id) if isinstance(undone_id, str) else None
     if removed is None:
-        target = undone.get("object")
-        target_id = target.get("id") if isinstance(target, dict) else target
-        contribution = await find_contribution_by_uri(target_id) if isinstance(target_id, str) else None
+        target_id = _id_of(undone.get("object"))
+        contribution = await find_contribution_by_uri(target_id) if target_id is not None else None
         if contribution is not None and await by_pair(sender, contribution):
             removed = contribution.id
     if removed is not None:
