@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +27,7 @@ from fediverse_hit.protocol.vocabulary import POST_TYPES
 LARGE_OBJECT_CHARS = 8_192  # of the object's JSON; worst shape at this size: ~20 ms of CPU
 MAX_WORKERS = 2  # processes per pool: the parses of two inbox lanes at once, on a 2-core machine
 PARSE_DEADLINE = 30.0  # seconds; a capped parse takes under 1 s, even on a loaded machine
+WORKER_NICENESS = 10  # on a busy machine the CPU goes to answering requests first, then to parsing
 
 Parse = Callable[[dict[str, Any]], "ParsedNote | None"]
 
@@ -90,7 +92,7 @@ class ContributionParser:
         if self._executor is None:
             # Spawned, not forked: this process has threads (database, anyio) a fork would copy mid-step.
             self._executor = ProcessPoolExecutor(
-                MAX_WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
+                MAX_WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
             )
         return self._executor
 
@@ -110,6 +112,8 @@ class ContributionParser:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group: the parent shuts the pool down, the workers wait."""
+def _start_worker() -> None:
+    """Ctrl-C reaches the whole process group: the parent shuts the pool down, the workers wait
+    for it. Parsing is background work, so it runs at a lower priority than the web process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(WORKER_NICENESS)

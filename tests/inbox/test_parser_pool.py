@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import signal
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from fediverse_hit.federation.parser_pool import ContributionParser, ParseWorkerError
+from fediverse_hit.federation.parser_pool import WORKER_NICENESS, ContributionParser, ParseWorkerError
 from fediverse_hit.federation.runtime import FederationRuntime
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Contribution, InboxItem
@@ -67,6 +68,17 @@ async def test_an_object_below_the_threshold_is_parsed_without_starting_a_proces
     parsed = await parser.parse(document, size=len(json.dumps(document)))
     assert parsed is not None and parsed.title == "A title & more"
     assert multiprocessing.active_children() == []
+
+
+async def test_parse_workers_run_at_a_lower_priority_than_the_process_answering_requests() -> None:
+    parser = ContributionParser(large_object_chars=IN_POOL)
+    try:
+        await parser.parse(note("<p>x</p>"), size=1)
+        (worker,) = multiprocessing.active_children()
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid or 0) == min(ours + WORKER_NICENESS, 19)
+    finally:
+        parser.close()
 
 
 async def test_a_dead_parse_worker_is_a_clear_error_and_the_next_object_gets_a_new_one() -> None:
