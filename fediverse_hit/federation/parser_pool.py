@@ -14,6 +14,7 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -65,6 +66,7 @@ class ContributionParser:
         self._large_object_chars = large_object_chars
         self._deadline = deadline
         self._executor: ProcessPoolExecutor | None = None
+        self._starting = threading.Lock()
 
     async def parse(self, document: dict[str, Any], *, size: int) -> ParsedNote | None:
         """`document` parsed; `size` is the length of its JSON text, which picks where."""
@@ -73,10 +75,11 @@ class ContributionParser:
         return await self._parse_in_pool(document)
 
     async def _parse_in_pool(self, document: dict[str, Any]) -> ParsedNote | None:
-        executor = self._pool()
-        # Submitting may start a worker process (fork and exec): not on the event loop.
-        future: Future[ParsedNote | None] = await anyio.to_thread.run_sync(executor.submit, self._parse, document)
+        # Starting the pool or a worker process forks and execs: not on the event loop.
+        executor, future = await anyio.to_thread.run_sync(self._submit, document)
         try:
+            if future is None:  # the pool broke before this parse could be sent to it
+                raise BrokenProcessPool()
             return await asyncio.wait_for(asyncio.wrap_future(future), self._deadline)
         except BrokenProcessPool as exc:
             self._discard(executor, kill=False)
@@ -88,18 +91,24 @@ class ContributionParser:
                 " the item will be retried"
             ) from exc
 
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            # Spawned, not forked: this process has threads (database, anyio) a fork would copy mid-step.
-            self._executor = ProcessPoolExecutor(
-                MAX_WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
-            )
-        return self._executor
+    def _submit(self, document: dict[str, Any]) -> tuple[ProcessPoolExecutor, Future[ParsedNote | None] | None]:
+        with self._starting:  # two inbox lanes may need the pool at once: one pool
+            if self._executor is None:
+                # Spawned, not forked: this process has threads (database, anyio) a fork would copy mid-step.
+                self._executor = ProcessPoolExecutor(
+                    MAX_WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
+                )
+            executor = self._executor
+        try:
+            return executor, executor.submit(self._parse, document)
+        except BrokenProcessPool:
+            return executor, None
 
     def _discard(self, executor: ProcessPoolExecutor, *, kill: bool) -> None:
         """Stop using `executor` (broken or stuck); the next large object starts a new pool."""
-        if self._executor is executor:
-            self._executor = None
+        with self._starting:
+            if self._executor is executor:
+                self._executor = None
         if kill:  # a stuck parse cannot be cancelled; Python 3.14 has terminate_workers() for this
             for process in list((executor._processes or {}).values()):
                 process.kill()
@@ -107,7 +116,8 @@ class ContributionParser:
 
     def close(self) -> None:
         """Stop the worker processes (at the end of the app's or worker's lifespan)."""
-        executor, self._executor = self._executor, None
+        with self._starting:
+            executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
 
