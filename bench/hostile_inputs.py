@@ -1,6 +1,6 @@
 """Hostile inputs benchmark: does one pathological 1 MB activity slow down everyone else?
 
-    python bench/hostile_inputs.py [--size 1000000] [--shapes "nested lists,unclosed <a "]
+    python bench/hostile_inputs.py [--size 1000000] [--shapes "nested <ul><li>,unclosed <a (no >)"] [--repeat 3]
 
 Starts a real instance (`serve`, with its in-process worker, SQLite) with user `alice`, and for
 each pathological shape POSTs a correctly signed Create of a Note whose `content` (or, for an
@@ -8,7 +8,11 @@ Article, `name`) is that shape repeated to about `--size` bytes, addressed to al
 processed and stored. Meanwhile two probes GET `/healthz` and alice's actor document, each every
 10 ms, and record how long each answer took. Prints one row per shape: the body size, how long the
 POST took to be answered (202), how long processing took (202 until the inbox item is processed),
-and the p50 / max latency of the probes from the POST until processing ended.
+and the p50 / max latency of the probes from the POST until processing ended. The first row is a
+control: an ordinary post of about 1 KB, whose probe latencies are what the machine gives anyway.
+With `--repeat N` every shape is sent N times and each column is the median of the N runs (the
+range of the max is shown too). The load average is printed before and after: on a shared machine,
+read the rows against it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sqlite3
 import statistics
 import sys
@@ -121,7 +126,10 @@ async def measure(base: str, database: Path, body: bytes, headers: dict[str, str
             "p50": statistics.median(during), "max": during[-1], "probes": len(during)}
 
 
-async def run(size: int, names: list[str]) -> None:
+CONTROL = "control: an ordinary 1 KB post"
+
+
+async def run(size: int, names: list[str], repeat: int) -> None:
     keys = generate_rsa_key()
     with tempfile.TemporaryDirectory(prefix="hit-hostile-") as temporary:
         workdir = Path(temporary)
@@ -132,24 +140,39 @@ async def run(size: int, names: list[str]) -> None:
             warm = hostile_activity(actor, alice, "<p>warm-up</p>", "content", 20)
             body, headers = signed_body(base, actor, keys.private_pem, warm)
             await measure(base, database, body, headers, warm["id"])  # fetches the key and the actor
+            print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
             print(f"| shape | body | POST → 202 | processing | other requests p50 | max | probes |")
             print("|---|---|---|---|---|---|---|")
-            for name in names:
-                unit, field = SHAPES[name]
-                activity = hostile_activity(actor, alice, unit, field, size)
-                body, headers = signed_body(base, actor, keys.private_pem, activity)
-                row = await measure(base, database, body, headers, activity["id"])
-                print(f"| {name} | {len(body) / 1e6:.2f} MB | {row['post'] * 1000:.0f} ms"
-                      f" | {row['processing'] * 1000:.0f} ms | {row['p50'] * 1000:.1f} ms"
-                      f" | {row['max'] * 1000:.0f} ms | {row['probes']} |", flush=True)
+            for name in [CONTROL, *names]:
+                unit, field = ("<p>An ordinary post.</p>", "content") if name == CONTROL else SHAPES[name]
+                rows = []
+                for _ in range(repeat):
+                    activity = hostile_activity(actor, alice, unit, field, 1_000 if name == CONTROL else size)
+                    body, headers = signed_body(base, actor, keys.private_pem, activity)
+                    rows.append(await measure(base, database, body, headers, activity["id"]))
+                print(format_row(name, len(body), rows), flush=True)
+            print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+
+
+def format_row(name: str, size: int, rows: list[dict[str, Any]]) -> str:
+    """One table row: the median of each column over `rows`, and the range of the max."""
+    def median_ms(column: str) -> float:
+        return float(statistics.median(row[column] for row in rows)) * 1000
+
+    spread = "" if len(rows) == 1 else \
+        f" ({min(row['max'] for row in rows) * 1000:.0f}–{max(row['max'] for row in rows) * 1000:.0f})"
+    return (f"| {name} | {size / 1e6:.3f} MB | {median_ms('post'):.0f} ms | {median_ms('processing'):.0f} ms"
+            f" | {median_ms('p50'):.1f} ms | {median_ms('max'):.0f} ms{spread}"
+            f" | {statistics.median(row['probes'] for row in rows):.0f} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=1_000_000, help="bytes of the pathological field")
     parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated shape names")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per shape; columns are their medians")
     args = parser.parse_args()
-    asyncio.run(run(args.size, [name.strip() for name in args.shapes.split(",")]))
+    asyncio.run(run(args.size, [name.strip() for name in args.shapes.split(",")], args.repeat))
 
 
 if __name__ == "__main__":

@@ -204,6 +204,7 @@ class InboxHarness:
     network: Network
     fetcher: Fetcher
     processor: Any
+    runtime: FederationRuntime
 
     async def post(
         self,
@@ -269,5 +270,6 @@ async def inbox(app: Starlette, client: httpx.AsyncClient, settings: Settings, u
         app.state.fetcher = fetcher
         forget_domain_blocks()
         inbox_module.forget_verified_keys()
-        processor = FederationRuntime(settings, urls, fetcher).inbox_processor()
-        yield InboxHarness(client, urls, network, fetcher, processor)
+        runtime = FederationRuntime(settings, urls, fetcher)
+        yield InboxHarness(client, urls, network, fetcher, runtime.inbox_processor(), runtime)
+        runtime.parser.close()

@@ -1,5 +1,5 @@
 """A process's federation machinery: the shared HTTP client, the signed fetcher, the inbox
-processor, and the background worker (DESIGN §9: `serve` runs it in-process unless
+processor with its parser pool, and the background worker (DESIGN §9: `serve` runs it in-process unless
 `--no-worker`; `fediverse-hit worker` runs it alone)."""
 
 from __future__ import annotations
@@ -7,13 +7,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import anyio
 
 from fediverse_hit.federation.delivery import ClientFactory
 from fediverse_hit.federation.fetcher import Fetcher, create_fetcher
 from fediverse_hit.federation.handlers import HandlerContext
 from fediverse_hit.federation.http_client import create_http_client
 from fediverse_hit.federation.inbox_processing import process_inbox_item
+from fediverse_hit.federation.parser_pool import ContributionParser
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.federation.worker import InboxProcessor, run_forever
 from fediverse_hit.services.instance import ensure_instance_actor
@@ -28,6 +31,7 @@ class FederationRuntime:
     settings: Settings
     urls: InstanceUrls
     fetcher: Fetcher
+    parser: ContributionParser = field(default_factory=ContributionParser)
 
     def client_factory(self) -> ClientFactory:
         """HTTP clients for the worker's sender lanes (each guarded like the fetcher's)."""
@@ -35,7 +39,7 @@ class FederationRuntime:
 
     def inbox_processor(self) -> InboxProcessor:
         """Process stored inbox items with the handlers, fetching actors through our fetcher."""
-        context = HandlerContext(urls=self.urls, fetcher=self.fetcher)
+        context = HandlerContext(urls=self.urls, fetcher=self.fetcher, parser=self.parser)
 
         async def process(item: InboxItem) -> None:
             await process_inbox_item(item, context)
@@ -46,13 +50,16 @@ class FederationRuntime:
 @asynccontextmanager
 async def federation_runtime(settings: Settings, urls: InstanceUrls) -> AsyncIterator[FederationRuntime]:
     """Open the process-wide HTTP client and fetcher (the database must be open); the
-    instance actor, which signs our fetches, is created first if this database lacks it."""
+    instance actor, which signs our fetches, is created first if this database lacks it. The
+    parser's worker processes, if it started any, are stopped at the end."""
     await ensure_instance_actor(urls)
     client = create_http_client(settings)
+    parser = ContributionParser()
     try:
-        yield FederationRuntime(settings, urls, await create_fetcher(settings, client))
+        yield FederationRuntime(settings, urls, await create_fetcher(settings, client), parser)
     finally:
         await client.aclose()
+        await anyio.to_thread.run_sync(parser.close)
 
 
 @asynccontextmanager

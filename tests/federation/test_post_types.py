@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fediverse_hit.federation.handlers.create import parse_contribution
+from fediverse_hit.federation.parser_pool import parse_contribution
 from fediverse_hit.protocol.notes import ObjectShapeError, parse_note
 from fediverse_hit.protocol.vocabulary import POST_TYPES
 

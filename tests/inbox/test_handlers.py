@@ -4,7 +4,6 @@ remote server, so only the handlers stand between Mallory and Zoe's things)."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from fediverse_hit.services.accounts import delete_account

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fediverse_hit.federation.fetcher import Fetcher
+from fediverse_hit.federation.parser_pool import ContributionParser
 from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.activities import ParsedActivity
@@ -16,10 +17,11 @@ from fediverse_hit.store.models import Actor
 
 @dataclass(frozen=True)
 class HandlerContext:
-    """Our IRIs and the fetcher, for handlers that must look up actors."""
+    """Our IRIs, the fetcher for handlers that must look up actors, and the process's parser."""
 
     urls: InstanceUrls
     fetcher: Fetcher
+    parser: ContributionParser
 
     async def sender(self, activity: ParsedActivity) -> Actor:
         """The activity's actor (verified at the inbox, so normally already stored)."""

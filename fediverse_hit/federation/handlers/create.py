@@ -3,7 +3,7 @@
 As in Mastodon (app/lib/activitypub/activity/create.rb, `related_to_local_activity?`), a post is
 kept only when it concerns someone here (`relevance`); anything else would fill the database with
 posts nobody here reads. That is asked before the object is fetched or parsed, and parsing (HTML
-sanitizing, CPU-heavy for large objects) runs in a worker thread, off the event loop.
+sanitizing, CPU-heavy for large objects) runs off the event loop (`parser_pool`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-
-import anyio
 
 from fediverse_hit.federation.fetcher import parse_json_object
 from fediverse_hit.federation.handlers.context import HandlerContext
@@ -24,10 +22,10 @@ from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.protocol.activities import ParsedActivity
 from fediverse_hit.protocol.media_types import FETCH_ACCEPT, is_activity_media_type
 from fediverse_hit.protocol.payment_documents import PaymentKind
-from fediverse_hit.protocol.notes import ObjectShapeError, ParsedNote, parse_note
+from fediverse_hit.protocol.notes import ParsedNote
 from fediverse_hit.protocol.remix_notes import read_quote_target
 from fediverse_hit.protocol.remix_sources import RemixSources, SourcesError, parse_sources
-from fediverse_hit.protocol.vocabulary import POST_TYPES, TagType
+from fediverse_hit.protocol.vocabulary import TagType
 from fediverse_hit.services.remixes import record_inbound_links
 from fediverse_hit.services.remote_contributions import find_remote_contribution, store_remote_note
 from fediverse_hit.services.side_effects import contribution_published
@@ -57,19 +55,9 @@ async def fetch_object(iri: str, ctx: HandlerContext) -> RemoteObject:
     return RemoteObject(document, fetched.body.decode(json.detect_encoding(fetched.body)))
 
 
-def parse_contribution(document: dict[str, Any]) -> ParsedNote | None:
-    """The object as a contribution, or None when it is not one or is malformed."""
-    if document.get("type") not in POST_TYPES:
-        return None
-    try:
-        return parse_note(document)
-    except ObjectShapeError:
-        return None
-
-
-async def read_contribution(document: dict[str, Any]) -> ParsedNote | None:
-    """`parse_contribution` in a worker thread, so sanitizing a large object never stalls the loop."""
-    return await anyio.to_thread.run_sync(parse_contribution, document)
+async def read_contribution(remote: RemoteObject, ctx: HandlerContext) -> ParsedNote | None:
+    """`parse_contribution` off the event loop: in a thread, or in a worker process when large."""
+    return await ctx.parser.parse(remote.document, size=len(remote.raw_json))
 
 
 async def handle_create(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
@@ -96,7 +84,7 @@ async def receive_note(remote: RemoteObject, ctx: HandlerContext, *, creator: st
     """Check, store and tell local people (`side_effects`; whether it concerns anyone here, the caller has decided).
     `creator` is the actor that must be its author (None: whoever `attributedTo` names, on the
     object's own host — an Announce brings others' posts)."""
-    parsed = await read_contribution(remote.document)
+    parsed = await read_contribution(remote, ctx)
     if parsed is None or (creator is not None and parsed.attributed_to != creator):
         return None
     if host_of(parsed.id) != host_of(parsed.attributed_to):

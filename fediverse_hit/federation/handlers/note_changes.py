@@ -40,7 +40,7 @@ async def handle_update(activity: ParsedActivity, document: dict[str, Any], ctx:
         if await may_concern_us(activity, document, ctx):
             await receive_note(remote, ctx, creator=activity.actor)
         return
-    parsed = await read_contribution(remote.document)
+    parsed = await read_contribution(remote, ctx)
     if parsed is None or parsed.attributed_to != activity.actor:
         return
     author = await ctx.sender(activity)
