@@ -9,6 +9,7 @@ AS2; others answer 404 (they reach their audience by delivery).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.requests import Request
@@ -21,7 +22,11 @@ from fediverse_hit.federation.collections import (
     build_collection_page,
     parse_page_number,
 )
-from fediverse_hit.federation.contribution_documents import current_version_text, publish_version
+from fediverse_hit.federation.contribution_documents import (
+    current_version_text,
+    current_version_texts,
+    publish_version,
+)
 from fediverse_hit.federation.stored_chains import collect_stored_chain
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.chain_bundles import build_chain_bundle
@@ -140,7 +145,7 @@ async def contribution_collection(request: Request) -> Response:
 
 
 async def _signed_notes(contributions: list[Contribution], urls: InstanceUrls) -> list[dict[str, Any]]:
-    return [await publish_version(item, urls) for item in contributions]
+    return [json.loads(text) for text in await current_version_texts(contributions, urls)]
 
 
 async def user_outbox(request: Request, actor: Actor) -> Response:
