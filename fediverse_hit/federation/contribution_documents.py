@@ -8,6 +8,7 @@ digest a remix pins always matches what any server fetched.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from fediverse_hit.errors import HitError
@@ -23,7 +24,7 @@ from fediverse_hit.protocol.remix_notes import RemixNote, add_remix_fields
 from fediverse_hit.services.remixes import pinned_sources_of, primary_source_url
 from fediverse_hit.services.challenges import challenge_deadline
 from fediverse_hit.store.actors import find_active_key, find_actor_by_uri
-from fediverse_hit.store.contributions import find_version, mentioned_actors, store_version
+from fediverse_hit.store.contributions import find_current_versions, find_version, mentioned_actors, store_version
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Actor, Contribution, ContributionTag, MediaAttachment
 
@@ -116,6 +117,14 @@ async def current_version_text(contribution: Contribution, urls: InstanceUrls) -
     text = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
     await store_version(contribution, contribution.version, text)
     return text
+
+
+async def current_version_texts(contributions: Sequence[Contribution], urls: InstanceUrls) -> list[str]:
+    """The signed Notes of a page of contributions (authors prefetched), in their order: the kept
+    versions in one query, so a page of any length costs the same; a version not kept yet (a row
+    older than version keeping) is built, signed and kept once, as `current_version_text` does."""
+    stored = await find_current_versions(contributions)
+    return [stored.get(row.id) or await current_version_text(row, urls) for row in contributions]
 
 
 async def publish_version(contribution: Contribution, urls: InstanceUrls) -> dict[str, Any]:

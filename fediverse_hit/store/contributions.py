@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES
@@ -37,6 +38,16 @@ async def find_local_contribution(local_id: str) -> Contribution | None:
 
 async def find_version(contribution: Contribution, number: int) -> ContributionVersion | None:
     return await ContributionVersion.get_or_none(contribution=contribution, number=number)
+
+
+async def find_current_versions(contributions: Sequence[Contribution]) -> dict[int, str]:
+    """The stored text of each contribution's current version, by contribution id, in one query
+    (a page of a collection costs the same whatever its length). Versions not kept yet are absent."""
+    if not contributions:
+        return {}
+    wanted = Q(*(Q(contribution_id=row.id, number=row.version) for row in contributions), join_type=Q.OR)
+    rows = await ContributionVersion.filter(wanted).values_list("contribution_id", "document_json")
+    return {int(contribution_id): str(text) for contribution_id, text in rows}
 
 
 async def store_version(contribution: Contribution, number: int, document_json: str) -> None:

@@ -40,7 +40,7 @@ async def user_actor(request: Request) -> Response:
     if not wants_activity_json(request):
         return await pages.render_profile(request, actor)
     urls: InstanceUrls = request.app.state.urls
-    return activity_response(actor_to_ap(actor, await list_active_keys(actor), urls))
+    return activity_response(actor_to_ap(actor, await list_active_keys(actor), urls), request=request)
 
 
 async def instance_actor(request: Request) -> Response:
@@ -51,7 +51,7 @@ async def instance_actor(request: Request) -> Response:
         raise NotFound("The instance actor has not been created; run `fediverse-hit init`.")
     if not wants_activity_json(request):
         return await pages.render_instance_actor(request, actor)
-    return activity_response(actor_to_ap(actor, await list_active_keys(actor), urls))
+    return activity_response(actor_to_ap(actor, await list_active_keys(actor), urls), request=request)
 
 
 async def user_collection(request: Request) -> Response:
@@ -72,9 +72,9 @@ async def user_collection(request: Request) -> Response:
     total = await count(actor)
     page = parse_page_number(request.query_params.get("page"))
     if page is None:
-        return activity_response(build_collection(collection_id, total, hidden=hidden))
+        return activity_response(build_collection(collection_id, total, hidden=hidden), request=request)
     items = [] if hidden else await list_uris(actor, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    return activity_response(build_collection_page(collection_id, page, total, items))
+    return activity_response(build_collection_page(collection_id, page, total, items), request=request)
 
 
 async def instance_collection(request: Request) -> Response:
@@ -83,4 +83,4 @@ async def instance_collection(request: Request) -> Response:
     if name not in USER_COLLECTIONS:
         raise NotFound("No such collection.")
     urls: InstanceUrls = request.app.state.urls
-    return activity_response(empty_collection(urls.instance_collection(name)))
+    return activity_response(empty_collection(urls.instance_collection(name)), request=request)

@@ -9,6 +9,7 @@ AS2; others answer 404 (they reach their audience by delivery).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.requests import Request
@@ -21,7 +22,11 @@ from fediverse_hit.federation.collections import (
     build_collection_page,
     parse_page_number,
 )
-from fediverse_hit.federation.contribution_documents import current_version_text, publish_version
+from fediverse_hit.federation.contribution_documents import (
+    current_version_text,
+    current_version_texts,
+    publish_version,
+)
 from fediverse_hit.federation.stored_chains import collect_stored_chain
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.chain_bundles import build_chain_bundle
@@ -73,7 +78,7 @@ async def contribution(request: Request) -> Response:
         return _gone(found)
     if not await can_view(None, found):
         raise NotFound("No such contribution.")
-    return stored_activity_response(await current_version_text(found, request.app.state.urls))
+    return stored_activity_response(await current_version_text(found, request.app.state.urls), request=request)
 
 
 async def contribution_activity(request: Request) -> Response:
@@ -85,7 +90,7 @@ async def contribution_activity(request: Request) -> Response:
         raise NotFound("No such activity.")
     urls: InstanceUrls = request.app.state.urls
     note = await publish_version(found, urls)
-    return activity_response(build_create(urls.contribution_activity(str(found.local_id)), note))
+    return activity_response(build_create(urls.contribution_activity(str(found.local_id)), note), request=request)
 
 
 async def contribution_version(request: Request) -> Response:
@@ -96,7 +101,7 @@ async def contribution_version(request: Request) -> Response:
     version = await find_version(found, int(request.path_params["number"]))
     if version is None or not await can_view(None, found):
         raise NotFound("No such version.")
-    return stored_activity_response(version.document_json)
+    return stored_activity_response(version.document_json, request=request)
 
 
 async def contribution_chain(request: Request) -> Response:
@@ -129,18 +134,18 @@ async def contribution_collection(request: Request) -> Response:
         total = 0 if counts is None else (counts.likes if name == "likes" else counts.shares)
     page = parse_page_number(request.query_params.get("page"))
     if page is None:
-        return activity_response(build_collection(collection_id, total))
+        return activity_response(build_collection(collection_id, total), request=request)
     offset = (page - 1) * PAGE_SIZE
     if name == "replies":
         items = await list_reply_uris(found, offset, PAGE_SIZE)
     else:
         lister = likers if name == "likes" else boosters
         items = [actor.uri for actor in await lister(found, offset, PAGE_SIZE)]
-    return activity_response(build_collection_page(collection_id, page, total, items))
+    return activity_response(build_collection_page(collection_id, page, total, items), request=request)
 
 
 async def _signed_notes(contributions: list[Contribution], urls: InstanceUrls) -> list[dict[str, Any]]:
-    return [await publish_version(item, urls) for item in contributions]
+    return [json.loads(text) for text in await current_version_texts(contributions, urls)]
 
 
 async def user_outbox(request: Request, actor: Actor) -> Response:
@@ -150,7 +155,7 @@ async def user_outbox(request: Request, actor: Actor) -> Response:
     total = await count_public_by(actor)
     page = parse_page_number(request.query_params.get("page"))
     if page is None:
-        return activity_response(build_collection(collection_id, total))
+        return activity_response(build_collection(collection_id, total), request=request)
     rows = await list_public_by(actor, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     for row in rows:
         row.author = actor
@@ -158,7 +163,7 @@ async def user_outbox(request: Request, actor: Actor) -> Response:
     for row, note in zip(rows, await _signed_notes(rows, urls), strict=True):
         create = build_create(urls.contribution_activity(str(row.local_id)), note)
         creates.append({key: value for key, value in create.items() if key != "@context"})
-    return activity_response(build_collection_page(collection_id, page, total, creates))
+    return activity_response(build_collection_page(collection_id, page, total, creates), request=request)
 
 
 async def user_featured(request: Request, actor: Actor) -> Response:
@@ -173,5 +178,6 @@ async def user_featured(request: Request, actor: Actor) -> Response:
             "type": "OrderedCollection",
             "totalItems": len(notes),
             "orderedItems": notes,
-        }
+        },
+        request=request,
     )

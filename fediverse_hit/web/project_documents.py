@@ -50,7 +50,7 @@ async def project_actor(request: Request) -> Response:
     urls: InstanceUrls = request.app.state.urls
     actor = project.actor
     document = project_to_ap(project, actor, await list_curators(project), await list_active_keys(actor), urls)
-    return activity_response(document)
+    return activity_response(document, request=request)
 
 
 async def project_inbox(request: Request) -> Response:
@@ -73,14 +73,15 @@ async def project_collection(request: Request) -> Response:
         total = await count_followers(project.actor)
         page = parse_page_number(request.query_params.get("page"))
         if page is None:
-            return activity_response(build_collection(collection_id, total))
+            return activity_response(build_collection(collection_id, total), request=request)
         items = await list_follower_uris(project.actor, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-        return activity_response(build_collection_page(collection_id, page, total, items))
+        return activity_response(build_collection_page(collection_id, page, total, items), request=request)
     if name == "curators":
         curators = [actor.uri for actor in await list_curators(project)]
         return activity_response(
             {"@context": AS_CONTEXT, "id": collection_id, "type": "OrderedCollection",
-             "totalItems": len(curators), "orderedItems": curators}
+             "totalItems": len(curators), "orderedItems": curators},
+            request=request,
         )
     if name in ("submissions", "selected"):
         state = SubmissionState.SELECTED if name == "selected" else None
@@ -88,6 +89,7 @@ async def project_collection(request: Request) -> Response:
         items = [row.contribution.uri for row in rows if row.contribution.visibility in OPEN_VISIBILITIES]
         return activity_response(
             {"@context": AS_CONTEXT, "id": collection_id, "type": "OrderedCollection",
-             "totalItems": len(items), "orderedItems": items}
+             "totalItems": len(items), "orderedItems": items},
+            request=request,
         )
-    return activity_response(empty_collection(collection_id))
+    return activity_response(empty_collection(collection_id), request=request)

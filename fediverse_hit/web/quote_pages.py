@@ -107,7 +107,7 @@ async def quote_authorization(request: Request) -> Response:
     document = await quote_approvals.stamp_document(
         str(request.path_params["local_id"]), int(request.path_params["row_id"]), request.app.state.urls
     )
-    return activity_response(document)
+    return activity_response(document, request=request)
 
 
 async def consent_line(contribution: Contribution) -> str:

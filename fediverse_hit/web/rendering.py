@@ -10,6 +10,7 @@ from starlette.responses import Response
 from fediverse_hit.services.notifications import unread_count
 from fediverse_hit.store.models import Account
 from fediverse_hit.web.sessions import csrf_token, current_account
+from fediverse_hit.web.validators import PRIVATE_PAGE
 
 
 async def render(
@@ -27,6 +28,8 @@ async def render(
         request, template, full, status_code=status_code
     )
     response.headers.setdefault("Vary", "Accept")
+    if viewer is not None:  # it shows who is logged in (and their counts): never for a shared cache
+        response.headers["Cache-Control"] = PRIVATE_PAGE
     return response
 
 
