@@ -8,7 +8,7 @@ at the port; prints `ready` when listening. Any POST path is an inbox. A path se
 `/script/<steps>/` programs the answers for that path, one step per request, the last repeating:
 `500,202` answers 500 then 202; `429~3` answers 429 with `Retry-After: 3`. `GET /_stats` returns
 the counts: per path, requests, verified signatures and the activity ids received; per activity
-id, when it first arrived (Unix time); per connection (`client port@server address`), the POSTs
+id, when it first and last arrived (Unix time); per connection (`client port@server address`), the POSTs
 accepted (which process sent them, for a caller that can list its processes' sockets).
 """
 
@@ -57,6 +57,7 @@ class Sink:
         self.content_types: dict[str, list[str]] = {}
         self.errors: list[str] = []
         self.first_seen: dict[str, float] = {}  # activity id → Unix time of its first arrival
+        self.last_seen: dict[str, float] = {}
         self.connections: Counter[str] = Counter()  # "client port@server address" → POSTs accepted
 
     def answer(self, path: str) -> tuple[int, dict[str, str]]:
@@ -88,6 +89,7 @@ class Sink:
         if 200 <= status < 300:
             activity_id = str(json.loads(body).get("id", ""))
             self.first_seen.setdefault(activity_id, time.time())
+            self.last_seen[activity_id] = time.time()
             server = request.scope.get("server") or ("", 0)
             if request.client is not None:
                 self.connections[f"{request.client.port}@{server[0]}"] += 1
@@ -107,6 +109,7 @@ class Sink:
                 "bodies": self.bodies,
                 "content_types": self.content_types,
                 "first_seen": self.first_seen,
+                "last_seen": self.last_seen,
                 "connections": dict(self.connections),
                 "paths": {
                     path: {
