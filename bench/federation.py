@@ -10,6 +10,9 @@
     row written as delivered. Also K activities × N inboxes, where connections get reused.
 (c) ceilings: RSA-2048 sign and verify per second, signing a request, and the POST rate of the
     same sender lanes without any database: to a bare Starlette app and to the verifying sink.
+(d) PostgreSQL only: a fan-out to 300 shared inboxes with 1 and with 2 `worker` processes beside
+    one `serve --no-worker` (bench/cluster_fan_out.py), and the time from a post's 201 to its
+    first delivery. `--only cluster` runs just this part.
 Prints a table of medians over the runs.
 """
 
@@ -31,6 +34,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cluster_fan_out import bench_cluster_fan_out
 from bench.inbox_load import inbox_rates
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.outbox import enqueue_activity
@@ -259,12 +263,18 @@ def print_table(title: str, rows: list[Row]) -> None:
 async def main_async(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="hit-bench-") as tmp:
         workdir = Path(tmp)
+        if args.only == "cluster":
+            rows = await asyncio.to_thread(bench_cluster_fan_out, args.postgres_url, workdir, args.followers, args.runs)
+            print_table(f"Fan-out with worker processes on postgres (medians of {args.runs} runs)", rows)
+            return
         if args.database == "postgres":
             rows = await with_postgres_database(args.postgres_url, lambda url: bench_inbox(args, url, workdir))
             rows += await with_postgres_database(args.postgres_url, lambda url: bench_fan_out(args, url, workdir))
         else:
             rows = await bench_inbox(args, f"sqlite://{workdir / 'inbox.sqlite3'}", workdir)
             rows += await bench_fan_out(args, f"sqlite://{workdir / 'bench.sqlite3'}", workdir)
+        if args.database == "postgres":
+            rows += await asyncio.to_thread(bench_cluster_fan_out, args.postgres_url, workdir, args.followers, args.runs)
         rows += bench_crypto(args.runs)
         rows += await bench_http(args, workdir)
     print_table(f"Federation benchmark on {args.database} (medians of {args.runs} runs)", rows)
@@ -277,8 +287,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--inboxes", type=int, default=1000)
     parser.add_argument("--activities", type=int, default=5, help="activities in the second fan-out size")
+    parser.add_argument("--followers", type=int, default=300, help="(d) shared inboxes of the cluster fan-out")
+    parser.add_argument("--only", choices=("cluster",), help="run only part (d) (PostgreSQL)")
     args = parser.parse_args()
-    if not 1 <= args.inboxes <= 2000 or not 1 <= args.runs <= 10 or not 1 <= args.activities <= 20:
+    if not 1 <= args.inboxes <= 2000 or not 1 <= args.runs <= 10 or not 1 <= args.activities <= 20 or not 1 <= args.followers <= 1000:
         raise SystemExit("keep the benchmark bounded: inboxes ≤ 2000, runs ≤ 10, activities ≤ 20")
     asyncio.run(main_async(args))
 

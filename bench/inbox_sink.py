@@ -7,7 +7,9 @@ signature of every POST it receives (keys given up front) and counts what arrive
 at the port; prints `ready` when listening. Any POST path is an inbox. A path segment
 `/script/<steps>/` programs the answers for that path, one step per request, the last repeating:
 `500,202` answers 500 then 202; `429~3` answers 429 with `Retry-After: 3`. `GET /_stats` returns
-the counts: per path, requests, verified signatures and the activity ids received.
+the counts: per path, requests, verified signatures and the activity ids received; per activity
+id, when it first and last arrived (Unix time); per connection (`client port@server address`), the POSTs
+accepted (which process sent them, for a caller that can list its processes' sockets).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, Self
@@ -53,6 +56,9 @@ class Sink:
         self.bodies: dict[str, list[str]] = {}  # the first few accepted bodies per path
         self.content_types: dict[str, list[str]] = {}
         self.errors: list[str] = []
+        self.first_seen: dict[str, float] = {}  # activity id → Unix time of its first arrival
+        self.last_seen: dict[str, float] = {}
+        self.connections: Counter[str] = Counter()  # "client port@server address" → POSTs accepted
 
     def answer(self, path: str) -> tuple[int, dict[str, str]]:
         """The scripted status (and headers) for the n-th request to `path`; 202 by default."""
@@ -82,6 +88,11 @@ class Sink:
         status, headers = self.answer(path)
         if 200 <= status < 300:
             activity_id = str(json.loads(body).get("id", ""))
+            self.first_seen.setdefault(activity_id, time.time())
+            self.last_seen[activity_id] = time.time()
+            server = request.scope.get("server") or ("", 0)
+            if request.client is not None:
+                self.connections[f"{request.client.port}@{server[0]}"] += 1
             self.activities.setdefault(path, Counter())[activity_id] += 1
             if len(self.bodies.setdefault(path, [])) < KEEP_BODIES:
                 self.bodies[path].append(body.decode("utf-8"))
@@ -97,6 +108,9 @@ class Sink:
                 "errors": self.errors,
                 "bodies": self.bodies,
                 "content_types": self.content_types,
+                "first_seen": self.first_seen,
+                "last_seen": self.last_seen,
+                "connections": dict(self.connections),
                 "paths": {
                     path: {
                         "requests": count,
@@ -164,11 +178,12 @@ class SinkProcess:
     """Start the sink as a subprocess (for tests and benchmarks) and read its counts."""
 
     def __init__(
-        self, workdir: Path, keys: dict[str, str], addresses: list[str] | None = None, bare: bool = False
+        self, workdir: Path, keys: dict[str, str], addresses: list[str] | None = None, bare: bool = False,
+        port: int | None = None,
     ) -> None:
         self.addresses = addresses or ["127.0.0.1"]
         self.bare = bare
-        self.port = _free_port(self.addresses[0])
+        self.port = port or _free_port(self.addresses[0])
         self._keys_path = workdir / f"sink-keys-{self.port}.json"
         self._keys_path.write_text(json.dumps(keys))
         self.process: subprocess.Popen[str] | None = None

@@ -17,6 +17,7 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.settings import Settings, read_secret
 from fediverse_hit.store.change_feed import listen_for_changes
 from fediverse_hit.store.database import close_database, open_database
+from fediverse_hit.web.database_retry import DatabaseRetryMiddleware
 from fediverse_hit.web.routes import build_routes
 from fediverse_hit.web.security_headers import SecurityHeadersMiddleware
 from fediverse_hit.web.templating import create_templates
@@ -59,6 +60,7 @@ def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
                 same_site="lax",
                 https_only=settings.scheme == "https",
             ),
+            Middleware(DatabaseRetryMiddleware),  # innermost: a retry reuses the session as read
         ],
         exception_handlers={HitError: handle_hit_error, HTTPException: handle_http_exception},
     )

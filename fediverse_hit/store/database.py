@@ -10,10 +10,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs; used untyped here
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.connection import connections
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.writer import MigrationWriter, format_migration_name
+
+from fediverse_hit.store.database_client import ENGINE as POSTGRES_ENGINE
 
 APP_LABEL = "hit"
 MODELS_MODULE = "fediverse_hit.store.models"
@@ -25,7 +29,7 @@ INIT_LOCK_KEY = 0x68697469
 def tortoise_config(database_url: str) -> dict[str, Any]:
     """The Tortoise config dict for `database_url` (`sqlite:///path` or `postgres://…`)."""
     if database_url.startswith("sqlite://"):
-        connection: dict[str, Any] | str = {
+        connection: dict[str, Any] = {
             "engine": "tortoise.backends.sqlite",
             "credentials": {
                 "file_path": database_url.removeprefix("sqlite://"),
@@ -36,7 +40,8 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
             },
         }
     else:
-        connection = database_url
+        connection = expand_db_url(database_url)
+        connection["engine"] = POSTGRES_ENGINE  # asyncpg's client, telling requests what they wrote
     return {
         "connections": {"default": connection},
         "apps": {
@@ -90,6 +95,15 @@ async def init_lock(database_url: str) -> AsyncIterator[None]:
         yield
     finally:
         await connection.close()  # ends the session, which releases the lock
+
+
+async def expire_connections() -> None:
+    """Make the pool replace every connection it holds before its next use (PostgreSQL, after a
+    connection was found lost: its siblings were likely ended by the same failover)."""
+    db = connections.get("default")
+    pool = getattr(db, "_pool", None)  # asyncpg's pool (Tortoise keeps it on the client)
+    if pool is not None:
+        await pool.expire_connections()
 
 
 async def close_database() -> None:

@@ -9,6 +9,7 @@ from fediverse_hit.errors import PayloadTooLarge
 from fediverse_hit.federation.inbox import MAX_INBOX_BYTES, InboundPost, accept_inbox_post
 from fediverse_hit.federation.ttl_cache import TtlCache
 from fediverse_hit.store.change_feed import ACCOUNTS, WORK, on_change, publish_change
+from fediverse_hit.web.database_retry import idempotent
 from fediverse_hit.web.pages import local_person
 
 _LIVE_ACCOUNTS: TtlCache[str, bool] = TtlCache(ttl=60)
@@ -39,6 +40,7 @@ def received_url(request: Request) -> str:
     return f"{scheme}://{host}{target}" + (f"?{query}" if query else "")
 
 
+@idempotent  # an activity stored twice is stored once (unique activity id); see database_retry
 async def shared_inbox(request: Request) -> Response:
     """Accept an activity for anyone here (202), or say why not (413/400/401/403)."""
     body = await read_capped_body(request, MAX_INBOX_BYTES)
@@ -48,6 +50,7 @@ async def shared_inbox(request: Request) -> Response:
     return Response(status_code=202)
 
 
+@idempotent
 async def personal_inbox(request: Request) -> Response:
     """A user's inbox: the same as the shared inbox, for an account that exists here.
 
