@@ -134,13 +134,16 @@ async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
         from fediverse_hit.services.demo_contributions import seed_demo_contributions
 
         urls = _urls(settings)
-        login = await seed_demo(urls)
+        logins = await seed_demo(urls)
         people = {name: actor for name in ("ada", "bashir", "chen") if (actor := await find_local_actor(name))}
         made = await seed_demo_contributions(people, urls, settings.media_dir, MediaLimits.from_settings(settings))
         async with create_http_client(settings) as client:  # every source is here: nothing is fetched
             made += await seed_demo_remixes(people, Fetcher(client, settings, None))
         print(f"Demo data ready at {settings.base_url}/ ({made} new contributions)")
-        print(f"Admin login: {login.username} / {login.password}")
+        admin, *creators = logins
+        print(f"Admin login: {admin.username} / {admin.password}")
+        for login in creators:
+            print(f"Creator login: {login.username} / {login.password} ({login.name})")
 
     await _with_database(settings, work)
 
@@ -289,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.add_argument("--strict", action="store_true", help="accept verified links only, not attested ones")
     verify.set_defaults(run=_cmd_verify)
-    commands.add_parser("demo", help="seed demo users and print the admin login").set_defaults(run=_cmd_demo)
+    commands.add_parser("demo", help="seed demo users and print a login for the admin and every creator").set_defaults(run=_cmd_demo)
     add_payment_commands(commands)
     migrations = commands.add_parser("makemigrations", help="(developers) write migrations for model changes")
     migrations.add_argument("--name")
