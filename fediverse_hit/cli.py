@@ -32,7 +32,7 @@ from fediverse_hit.services.media import MediaLimits
 from fediverse_hit.services.instance import ensure_instance_actor
 from fediverse_hit.services.projects import DEFAULT_COMMENT_DAYS, DEFAULT_POOL_BP, ProjectDraft, create_project
 from fediverse_hit.services.tokens import create_token
-from fediverse_hit.settings import Settings, ensure_data_dir, load_settings
+from fediverse_hit.settings import Settings, check_domain, ensure_data_dir, load_settings
 from fediverse_hit.store.accounts import find_account
 from fediverse_hit.store.actors import find_local_actor
 from fediverse_hit.store.change_feed import listen_for_changes
@@ -291,12 +291,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--offline", metavar="BUNDLE", help="verify from this chain bundle file (- for stdin), no network")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.add_argument("--strict", action="store_true", help="accept verified links only, not attested ones")
-    verify.set_defaults(run=_cmd_verify)
+    verify.set_defaults(run=_cmd_verify, uses_data_dir=False)
     commands.add_parser("demo", help="seed demo users and print a login for the admin and every creator").set_defaults(run=_cmd_demo)
     add_payment_commands(commands)
     migrations = commands.add_parser("makemigrations", help="(developers) write migrations for model changes")
     migrations.add_argument("--name")
-    migrations.set_defaults(run=_cmd_makemigrations)
+    migrations.set_defaults(run=_cmd_makemigrations, uses_data_dir=False)
     return parser
 
 
@@ -317,6 +317,8 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     settings = load_settings()
     try:
+        if getattr(args, "uses_data_dir", True):
+            check_domain(settings)  # before any command reads or writes the instance's data
         if hasattr(args, "sync"):
             args.sync(settings, args)
         else:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from fediverse_hit.errors import Misconfigured
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
@@ -53,6 +55,11 @@ class Settings:
     @property
     def secret_path(self) -> Path:
         return self.data_dir / "secret.key"
+
+    @property
+    def domain_path(self) -> Path:
+        """Records the domain the data dir was made for: an instance's domain never changes."""
+        return self.data_dir / "domain"
 
     @property
     def media_dir(self) -> Path:
@@ -132,17 +139,45 @@ def read_secret(settings: Settings) -> str:
 
 
 def ensure_data_dir(settings: Settings) -> None:
-    """Create the data dir, media dir and secret file if missing (never replaces a secret)."""
+    """Create the data dir, media dir, secret and domain record if missing (never replaces
+    either), then refuse to go on if the data dir was made for another domain."""
     settings.media_dir.mkdir(parents=True, exist_ok=True)
-    if settings.secret_path.exists():
+    _write_once(settings.secret_path, secrets.token_urlsafe(48))
+    # A data dir made before domains were recorded is taken to belong to today's domain.
+    _write_once(settings.domain_path, f"{settings.domain}\n")
+    check_domain(settings)
+
+
+def check_domain(settings: Settings) -> None:
+    """Misconfigured when the data dir was made for a domain other than `settings.domain`.
+
+    Every address, key id and post of an instance carries its domain, so one data dir (and its
+    database) serving under two domains would mix two identities that other servers can't tell
+    apart. A data dir with no record yet passes.
+    """
+    try:
+        recorded = settings.domain_path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
         return
-    # Written aside, then linked into place: of processes initialising one data dir at once,
-    # exactly one secret wins and nobody reads a half-written file.
-    draft = settings.secret_path.with_name(f"{settings.secret_path.name}.{os.getpid()}")
-    draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
+    if recorded != settings.domain:
+        raise Misconfigured(
+            f"The data dir {settings.data_dir} was made for the instance at {recorded}, but HIT_DOMAIN "
+            f"is {settings.domain}. An instance's domain cannot change: its people's addresses, keys "
+            f"and posts all name {recorded}. Start it with HIT_DOMAIN={recorded}, or give the instance "
+            f"at {settings.domain} a data dir (and database) of its own with HIT_DATA_DIR."
+        )
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Write `path` unless it exists, readable only by us. Written aside, then linked into place:
+    of processes initialising one data dir at once, exactly one wins and nobody reads half a file."""
+    if path.exists():
+        return
+    draft = path.with_name(f"{path.name}.{os.getpid()}")
+    draft.write_text(text, encoding="utf-8")
     draft.chmod(0o600)
     try:
-        os.link(draft, settings.secret_path)
+        os.link(draft, path)
     except FileExistsError:
         pass
     finally:
