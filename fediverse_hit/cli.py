@@ -315,7 +315,11 @@ def _add_project_commands(commands: Any) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and of `python -m fediverse_hit`."""
     args = build_parser().parse_args(argv)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValueError as exc:  # a setting that cannot be read: say which, without a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from exc
     try:
         if getattr(args, "uses_data_dir", True):
             check_domain(settings)  # before any command reads or writes the instance's data

@@ -46,6 +46,9 @@ class Settings:
     max_avatar_bytes: int = 4 * 1024 * 1024
     max_image_bytes: int = 16 * 1024 * 1024  # HIT_MAX_IMAGE_BYTES: attached images (Mastodon: 16 MB)
     max_av_bytes: int = 99 * 1024 * 1024  # HIT_MAX_AV_BYTES: attached audio and video (Mastodon: 99 MB)
+    # HIT_CA_BUNDLE (or SSL_CERT_FILE): a PEM file of CAs trusted for outgoing requests on top of
+    # the public ones (federation/http_client.py)
+    ca_bundle: Path | None = None
 
     @property
     def base_url(self) -> str:
@@ -104,7 +107,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_image_bytes=_positive_int(merged, "HIT_MAX_IMAGE_BYTES", Settings.max_image_bytes),
         max_av_bytes=_positive_int(merged, "HIT_MAX_AV_BYTES", Settings.max_av_bytes),
         trusted_proxies=_networks(merged, "HIT_TRUSTED_PROXIES", LOOPBACK),
+        ca_bundle=_ca_bundle(merged),
     )
+
+
+def _ca_bundle(values: Mapping[str, str]) -> Path | None:
+    """The CA file to trust besides the public CAs: HIT_CA_BUNDLE, else the conventional
+    SSL_CERT_FILE (OpenSSL, curl and Python's own ssl module read it), else None."""
+    for name in ("HIT_CA_BUNDLE", "SSL_CERT_FILE"):
+        raw = values.get(name, "").strip()
+        if raw:
+            path = Path(raw).expanduser().resolve()
+            if not path.is_file():
+                raise ValueError(f"{name} names {raw}, which is not a file: it should be a PEM file of CA certificates")
+            return path
+    return None
 
 
 def _networks(values: Mapping[str, str], name: str, default: tuple[IPNetwork, ...]) -> tuple[IPNetwork, ...]:
