@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import secrets
 import signal
 import sys
@@ -153,11 +154,20 @@ async def _cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> N
     print("\n".join(f"Created {path}" for path in paths) or "No changes detected")
 
 
+def configure_logging(*, quiet: bool) -> None:
+    """Our log lines on stderr: at info level a line per delivery and per inbox item processed
+    (uvicorn adds one per request); with `quiet`, warnings and errors only. Libraries stay at
+    warning (httpx would log every request it makes at info)."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("fediverse_hit").setLevel(logging.WARNING if quiet else logging.INFO)
+
+
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from fediverse_hit.app import create_app
 
+    configure_logging(quiet=args.quiet)
     asyncio.run(initialize(settings))
     shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
     print(f"Fediverse Hit listening on http://{shown_host}:{args.port}/ (public URL {settings.base_url}/)", flush=True)
@@ -168,12 +178,14 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         proxy_headers=True,
         # The same proxies the app trusts for client addresses (web/client_addresses.py).
         forwarded_allow_ips=",".join(str(network) for network in settings.trusted_proxies),
-        log_level="warning",
-        access_log=False,
+        log_level="warning" if args.quiet else "info",
+        access_log=not args.quiet,
     )
 
 
 async def _cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
+    configure_logging(quiet=args.quiet)
+
     async def work() -> None:
         async with listen_for_changes(settings.database_url), federation_runtime(settings, _urls(settings)) as runtime:
             await _run_worker(runtime, once=args.once)
@@ -257,9 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="do not run background work in this process")
+    serve.add_argument("--quiet", action="store_true", help="log warnings and errors only: no line per request, delivery or inbox item")
     serve.set_defaults(sync=_cmd_serve)
     worker = commands.add_parser("worker", help="run background work: deliveries, inbox processing")
     worker.add_argument("--once", action="store_true", help="process one batch of due work, then exit")
+    worker.add_argument("--quiet", action="store_true", help="log warnings and errors only: no line per delivery or inbox item")
     worker.set_defaults(run=_cmd_worker)
     deliveries = commands.add_parser("deliveries", help="inspect and steer outgoing deliveries")
     retry = deliveries.add_subparsers(dest="action", required=True).add_parser(
