@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import secrets
 import signal
 import sys
@@ -32,7 +33,7 @@ from fediverse_hit.services.media import MediaLimits
 from fediverse_hit.services.instance import ensure_instance_actor
 from fediverse_hit.services.projects import DEFAULT_COMMENT_DAYS, DEFAULT_POOL_BP, ProjectDraft, create_project
 from fediverse_hit.services.tokens import create_token
-from fediverse_hit.settings import Settings, ensure_data_dir, load_settings
+from fediverse_hit.settings import Settings, check_domain, ensure_data_dir, load_settings
 from fediverse_hit.store.accounts import find_account
 from fediverse_hit.store.actors import find_local_actor
 from fediverse_hit.store.change_feed import listen_for_changes
@@ -134,13 +135,16 @@ async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
         from fediverse_hit.services.demo_contributions import seed_demo_contributions
 
         urls = _urls(settings)
-        login = await seed_demo(urls)
+        logins = await seed_demo(urls)
         people = {name: actor for name in ("ada", "bashir", "chen") if (actor := await find_local_actor(name))}
         made = await seed_demo_contributions(people, urls, settings.media_dir, MediaLimits.from_settings(settings))
         async with create_http_client(settings) as client:  # every source is here: nothing is fetched
             made += await seed_demo_remixes(people, Fetcher(client, settings, None))
         print(f"Demo data ready at {settings.base_url}/ ({made} new contributions)")
-        print(f"Admin login: {login.username} / {login.password}")
+        admin, *creators = logins
+        print(f"Admin login: {admin.username} / {admin.password}")
+        for login in creators:
+            print(f"Creator login: {login.username} / {login.password} ({login.name})")
 
     await _with_database(settings, work)
 
@@ -150,11 +154,20 @@ async def _cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> N
     print("\n".join(f"Created {path}" for path in paths) or "No changes detected")
 
 
+def configure_logging(*, quiet: bool) -> None:
+    """Our log lines on stderr: at info level a line per delivery and per inbox item processed
+    (uvicorn adds one per request); with `quiet`, warnings and errors only. Libraries stay at
+    warning (httpx would log every request it makes at info)."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("fediverse_hit").setLevel(logging.WARNING if quiet else logging.INFO)
+
+
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from fediverse_hit.app import create_app
 
+    configure_logging(quiet=args.quiet)
     asyncio.run(initialize(settings))
     shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
     print(f"Fediverse Hit listening on http://{shown_host}:{args.port}/ (public URL {settings.base_url}/)", flush=True)
@@ -165,12 +178,14 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         proxy_headers=True,
         # The same proxies the app trusts for client addresses (web/client_addresses.py).
         forwarded_allow_ips=",".join(str(network) for network in settings.trusted_proxies),
-        log_level="warning",
-        access_log=False,
+        log_level="warning" if args.quiet else "info",
+        access_log=not args.quiet,
     )
 
 
 async def _cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
+    configure_logging(quiet=args.quiet)
+
     async def work() -> None:
         async with listen_for_changes(settings.database_url), federation_runtime(settings, _urls(settings)) as runtime:
             await _run_worker(runtime, once=args.once)
@@ -254,9 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="do not run background work in this process")
+    serve.add_argument("--quiet", action="store_true", help="log warnings and errors only: no line per request, delivery or inbox item")
     serve.set_defaults(sync=_cmd_serve)
     worker = commands.add_parser("worker", help="run background work: deliveries, inbox processing")
     worker.add_argument("--once", action="store_true", help="process one batch of due work, then exit")
+    worker.add_argument("--quiet", action="store_true", help="log warnings and errors only: no line per delivery or inbox item")
     worker.set_defaults(run=_cmd_worker)
     deliveries = commands.add_parser("deliveries", help="inspect and steer outgoing deliveries")
     retry = deliveries.add_subparsers(dest="action", required=True).add_parser(
@@ -288,12 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--offline", metavar="BUNDLE", help="verify from this chain bundle file (- for stdin), no network")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.add_argument("--strict", action="store_true", help="accept verified links only, not attested ones")
-    verify.set_defaults(run=_cmd_verify)
-    commands.add_parser("demo", help="seed demo users and print the admin login").set_defaults(run=_cmd_demo)
+    verify.set_defaults(run=_cmd_verify, uses_data_dir=False)
+    commands.add_parser("demo", help="seed demo users and print a login for the admin and every creator").set_defaults(run=_cmd_demo)
     add_payment_commands(commands)
     migrations = commands.add_parser("makemigrations", help="(developers) write migrations for model changes")
     migrations.add_argument("--name")
-    migrations.set_defaults(run=_cmd_makemigrations)
+    migrations.set_defaults(run=_cmd_makemigrations, uses_data_dir=False)
     return parser
 
 
@@ -312,8 +329,14 @@ def _add_project_commands(commands: Any) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and of `python -m fediverse_hit`."""
     args = build_parser().parse_args(argv)
-    settings = load_settings()
     try:
+        settings = load_settings()
+    except ValueError as exc:  # a setting that cannot be read: say which, without a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from exc
+    try:
+        if getattr(args, "uses_data_dir", True):
+            check_domain(settings)  # before any command reads or writes the instance's data
         if hasattr(args, "sync"):
             args.sync(settings, args)
         else:

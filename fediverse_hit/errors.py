@@ -9,7 +9,8 @@
      ├── Gone                     410  existed once (deleted account or object)
      ├── Conflict                 409  duplicate (username taken)
      ├── PayloadTooLarge          413
-     └── RateLimited              429  too many attempts; carries retry_after seconds
+     ├── RateLimited              429  too many attempts; carries retry_after seconds
+     └── Misconfigured            500  the instance cannot start as configured (data dir's domain)
 
 Services raise these; `handle_hit_error` renders them as JSON for ActivityPub/API clients
 and as an HTML page for browsers.
@@ -85,6 +86,12 @@ class RateLimited(HitError):
     def __init__(self, message: str | None = None, retry_after: int = 60) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Misconfigured(HitError):
+    """The settings contradict the instance's data (the command line prints the message)."""
+
+    title = "The instance is misconfigured"
 
 
 def wants_html(request: Request) -> bool:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from fediverse_hit.errors import Misconfigured
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
@@ -44,6 +46,9 @@ class Settings:
     max_avatar_bytes: int = 4 * 1024 * 1024
     max_image_bytes: int = 16 * 1024 * 1024  # HIT_MAX_IMAGE_BYTES: attached images (Mastodon: 16 MB)
     max_av_bytes: int = 99 * 1024 * 1024  # HIT_MAX_AV_BYTES: attached audio and video (Mastodon: 99 MB)
+    # HIT_CA_BUNDLE (or SSL_CERT_FILE): a PEM file of CAs trusted for outgoing requests on top of
+    # the public ones (federation/http_client.py)
+    ca_bundle: Path | None = None
 
     @property
     def base_url(self) -> str:
@@ -53,6 +58,11 @@ class Settings:
     @property
     def secret_path(self) -> Path:
         return self.data_dir / "secret.key"
+
+    @property
+    def domain_path(self) -> Path:
+        """Records the domain the data dir was made for: an instance's domain never changes."""
+        return self.data_dir / "domain"
 
     @property
     def media_dir(self) -> Path:
@@ -97,7 +107,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_image_bytes=_positive_int(merged, "HIT_MAX_IMAGE_BYTES", Settings.max_image_bytes),
         max_av_bytes=_positive_int(merged, "HIT_MAX_AV_BYTES", Settings.max_av_bytes),
         trusted_proxies=_networks(merged, "HIT_TRUSTED_PROXIES", LOOPBACK),
+        ca_bundle=_ca_bundle(merged),
     )
+
+
+def _ca_bundle(values: Mapping[str, str]) -> Path | None:
+    """The CA file to trust besides the public CAs: HIT_CA_BUNDLE, else the conventional
+    SSL_CERT_FILE (OpenSSL, curl and Python's own ssl module read it), else None."""
+    for name in ("HIT_CA_BUNDLE", "SSL_CERT_FILE"):
+        raw = values.get(name, "").strip()
+        if raw:
+            path = Path(raw).expanduser().resolve()
+            if not path.is_file():
+                raise ValueError(f"{name} names {raw}, which is not a file: it should be a PEM file of CA certificates")
+            return path
+    return None
 
 
 def _networks(values: Mapping[str, str], name: str, default: tuple[IPNetwork, ...]) -> tuple[IPNetwork, ...]:
@@ -132,17 +156,45 @@ def read_secret(settings: Settings) -> str:
 
 
 def ensure_data_dir(settings: Settings) -> None:
-    """Create the data dir, media dir and secret file if missing (never replaces a secret)."""
+    """Create the data dir, media dir, secret and domain record if missing (never replaces
+    either), then refuse to go on if the data dir was made for another domain."""
     settings.media_dir.mkdir(parents=True, exist_ok=True)
-    if settings.secret_path.exists():
+    _write_once(settings.secret_path, secrets.token_urlsafe(48))
+    # A data dir made before domains were recorded is taken to belong to today's domain.
+    _write_once(settings.domain_path, f"{settings.domain}\n")
+    check_domain(settings)
+
+
+def check_domain(settings: Settings) -> None:
+    """Misconfigured when the data dir was made for a domain other than `settings.domain`.
+
+    Every address, key id and post of an instance carries its domain, so one data dir (and its
+    database) serving under two domains would mix two identities that other servers can't tell
+    apart. A data dir with no record yet passes.
+    """
+    try:
+        recorded = settings.domain_path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
         return
-    # Written aside, then linked into place: of processes initialising one data dir at once,
-    # exactly one secret wins and nobody reads a half-written file.
-    draft = settings.secret_path.with_name(f"{settings.secret_path.name}.{os.getpid()}")
-    draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
+    if recorded != settings.domain:
+        raise Misconfigured(
+            f"The data dir {settings.data_dir} was made for the instance at {recorded}, but HIT_DOMAIN "
+            f"is {settings.domain}. An instance's domain cannot change: its people's addresses, keys "
+            f"and posts all name {recorded}. Start it with HIT_DOMAIN={recorded}, or give the instance "
+            f"at {settings.domain} a data dir (and database) of its own with HIT_DATA_DIR."
+        )
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Write `path` unless it exists, readable only by us. Written aside, then linked into place:
+    of processes initialising one data dir at once, exactly one wins and nobody reads half a file."""
+    if path.exists():
+        return
+    draft = path.with_name(f"{path.name}.{os.getpid()}")
+    draft.write_text(text, encoding="utf-8")
     draft.chmod(0o600)
     try:
-        os.link(draft, settings.secret_path)
+        os.link(draft, path)
     except FileExistsError:
         pass
     finally:

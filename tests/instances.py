@@ -160,11 +160,11 @@ class Instance:
         """What the server process wrote to stdout and stderr so far."""
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
-    def start(self) -> None:
-        """Launch `fediverse-hit serve` and wait until `/healthz` answers."""
+    def start(self, *serve_options: str) -> None:
+        """Launch `fediverse-hit serve` (with `serve_options`) and wait until `/healthz` answers."""
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [*CLI_COMMAND, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [*CLI_COMMAND, "serve", "--host", "127.0.0.1", "--port", str(self.port), *serve_options],
                 env=self.env,
                 cwd=self.data_dir,
                 stdin=subprocess.DEVNULL,

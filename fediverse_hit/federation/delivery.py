@@ -9,6 +9,7 @@ at, given up, deferred by the circuit breaker) is decided here and written in bu
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -42,6 +43,8 @@ KEY_CACHE_SECONDS = 600.0
 Clock = Callable[[], datetime]
 ClientFactory = Callable[[], httpx.AsyncClient]
 """Makes one HTTP client; each sender lane gets its own."""
+
+logger = logging.getLogger(__name__)
 
 
 class NoSigningKey(Exception):
@@ -162,17 +165,25 @@ class Outcomes:
     def _count(self, kind: str) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1
 
+    # One info line per outcome, as `fediverse-hit serve` and `worker` log it (`--quiet`: none).
     def delivered(self, claim: ClaimedDelivery, status: int) -> None:
         self.final.append(FinalRow(claim.id, claim.lease, claim.attempts + 1, status, "", False))
         self._count("delivered")
+        attempt = claim.attempts + 1
+        logger.info("delivery %d to %s: delivered, HTTP %d (attempt %d)", claim.id, claim.inbox_url, status, attempt)
 
     def failed(self, claim: ClaimedDelivery, attempts: int, status: int | None, error: str) -> None:
         self.final.append(FinalRow(claim.id, claim.lease, attempts, status, error, True))
         self._count("failed")
+        logger.info("delivery %d to %s: given up at attempt %d: %s", claim.id, claim.inbox_url, attempts, error)
 
     def retry(self, claim: ClaimedDelivery, attempts: int, at: datetime, status: int | None, error: str) -> None:
         self.retries.append(RetryRow(claim.id, claim.lease, attempts, at, status, error))
-        self._count("retried" if attempts > claim.attempts else "deferred")
+        kind = "retried" if attempts > claim.attempts else "deferred"
+        self._count(kind)
+        logger.info(
+            "delivery %d to %s: %s to %s: %s", claim.id, claim.inbox_url, kind, at.isoformat(timespec="seconds"), error
+        )
 
     def release(self, claim: ClaimedDelivery) -> None:
         self.released.setdefault(claim.lease, []).append(claim.id)

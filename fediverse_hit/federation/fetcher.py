@@ -18,6 +18,7 @@ import anyio
 import httpx
 
 from fediverse_hit.federation.http_client import FetchError
+from fediverse_hit.federation.ssrf import PRIVATE_ADDRESS_HINT
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.http_signatures import HttpSignatureAuth
 from fediverse_hit.protocol.json_documents import JsonDocumentError, read_json_object
@@ -137,7 +138,7 @@ class Fetcher:
         if parts.scheme not in ("https", "http") or not host:
             raise FetchError(url, "not an absolute http(s) URL")
         if parts.scheme == "http" and not self.settings.allow_private_addresses:
-            raise FetchError(url, "plain http is refused (HIT_ALLOW_PRIVATE_ADDRESSES is off)")
+            raise FetchError(url, f"plain http is refused. {PRIVATE_ADDRESS_HINT}")
         if parts.username is not None or parts.password is not None:
             raise FetchError(url, "URLs with credentials are refused")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 from functools import lru_cache
+from pathlib import Path
 
 import httpx
 
@@ -42,19 +43,28 @@ def user_agent(settings: Settings) -> str:
     return f"fediverse-hit/{__version__} (+{settings.base_url})"
 
 
-@lru_cache(maxsize=1)
-def shared_tls_context() -> ssl.SSLContext:
+@lru_cache(maxsize=4)
+def shared_tls_context(ca_bundle: Path | None = None) -> ssl.SSLContext:
     """One TLS context for every client of the process: building one loads the CA bundle, which
-    costs milliseconds, and the worker opens a client for each new host it delivers to."""
-    return httpx.create_ssl_context(trust_env=False)
+    costs milliseconds, and the worker opens a client for each new host it delivers to.
+
+    It trusts the public CAs (certifi's bundle) and, with `ca_bundle` (HIT_CA_BUNDLE or
+    SSL_CERT_FILE), the CAs in that PEM file too: a network with its own CA can federate inside
+    and with the outside world.
+    """
+    context = httpx.create_ssl_context(trust_env=False)
+    if ca_bundle is not None:
+        context.load_verify_locations(cafile=str(ca_bundle))
+    return context
 
 
 def create_transport(settings: Settings) -> httpx.AsyncBaseTransport:
     """The SSRF-guarded transport (https only), or a plain one when
     `HIT_ALLOW_PRIVATE_ADDRESSES` is on (tests, development)."""
+    tls = shared_tls_context(settings.ca_bundle)
     if settings.allow_private_addresses:
-        return httpx.AsyncHTTPTransport(limits=LIMITS, trust_env=False, verify=shared_tls_context())
-    return GuardedTransport(limits=LIMITS, ssl_context=shared_tls_context())
+        return httpx.AsyncHTTPTransport(limits=LIMITS, trust_env=False, verify=tls)
+    return GuardedTransport(limits=LIMITS, ssl_context=tls)
 
 
 def create_http_client(

@@ -66,6 +66,14 @@ IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")  # RFC 4291 §2.5.5.2
 NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052 §2.1 (DNS64 on IPv6-only hosts)
 
 
+# Said with every refusal: the person reading it is often trying two instances on one machine.
+PRIVATE_ADDRESS_HINT = (
+    "This server only federates with servers at public addresses over https. To federate with "
+    "servers on this machine or on a private network (two local instances, a test setup), start "
+    "it with HIT_ALLOW_PRIVATE_ADDRESSES=1."
+)
+
+
 class AddressNotAllowed(httpx.ConnectError):
     """The guard refused the connection: the host is, or resolves to, a non-public address, or
     the URL's scheme is not allowed. Retrying cannot help; treat it as a permanent failure."""
@@ -135,7 +143,7 @@ class PublicAddressBackend(httpcore.AsyncNetworkBackend):
         for address in addresses:
             reason = self._policy(address)
             if reason is not None:
-                raise AddressNotAllowed(f"refusing to connect to {host} ({address}): {reason}")
+                raise AddressNotAllowed(f"refusing to connect to {host} ({address}): {reason}. {PRIVATE_ADDRESS_HINT}")
         failure: Exception = httpcore.ConnectError(f"{host} has no address")
         for address in addresses:
             try:
@@ -187,5 +195,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         """Refuse disallowed schemes, then send through the guarded pool."""
         allowed = ("https",) if self._require_https else ("https", "http")
         if request.url.scheme not in allowed:
-            raise AddressNotAllowed(f"refusing {request.url.scheme}:// URL {request.url}", request=request)
+            raise AddressNotAllowed(
+                f"refusing {request.url.scheme}:// URL {request.url}. {PRIVATE_ADDRESS_HINT}", request=request
+            )
         return await super().handle_async_request(request)

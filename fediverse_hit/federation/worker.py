@@ -106,6 +106,7 @@ async def _process_one(item: InboxItem, process: InboxProcessor, clock: Clock, r
         await mark_inbox_item_failed(item, f"{type(exc).__name__}: {exc}"[:2000], decision.retry_at)
         return False
     await mark_inbox_item_done(item, clock())
+    logger.info("inbox item %d: %s %s from %s processed", item.id, item.activity_type, item.activity_id, item.actor_uri)
     return True
 
 

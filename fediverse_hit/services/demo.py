@@ -51,21 +51,32 @@ DEMO_PEOPLE = (
 class DemoLogin:
     username: str
     password: str
+    name: str = ""  # the creator's display name; empty for the admin
 
 
-async def seed_demo(iris: ActorIris) -> DemoLogin:
-    """Create the demo people (once) and give the admin a fresh password, which is returned."""
-    password = secrets.token_urlsafe(12)
+async def seed_demo(iris: ActorIris) -> list[DemoLogin]:
+    """Create the demo people (once) and give the admin and every creator a fresh password.
+
+    Returns the logins, the admin's first: a newcomer can log in as two creators (in two
+    browsers) and try replies, likes and notifications between them right away.
+    """
+    admin_password = secrets.token_urlsafe(12)
     admin = await find_account(DEMO_ADMIN)
     if admin is None:
-        await create_account(DEMO_ADMIN, password, iris, is_admin=True, allow_reserved=True)
+        await create_account(DEMO_ADMIN, admin_password, iris, is_admin=True, allow_reserved=True)
     else:
-        await set_password(admin, password)
+        await set_password(admin, admin_password)
+    logins = [DemoLogin(DEMO_ADMIN, admin_password)]
     for person in DEMO_PEOPLE:
-        if await find_account(person.username) is None:
-            account = await create_account(person.username, secrets.token_urlsafe(16), iris)
+        password = secrets.token_urlsafe(12)
+        account = await find_account(person.username)
+        if account is None:
+            account = await create_account(person.username, password, iris)
             await _fill_profile(account, person)
-    return DemoLogin(DEMO_ADMIN, password)
+        else:
+            await set_password(account, password)
+        logins.append(DemoLogin(person.username, password, person.name))
+    return logins
 
 
 async def _fill_profile(account: Account, person: DemoPerson) -> None:

@@ -46,6 +46,20 @@ async def test_search_explains_bad_input(client: httpx.AsyncClient) -> None:
     assert "Could not find that account" in unreachable.text
 
 
+async def test_search_for_someone_on_a_local_instance_names_the_setting_that_allows_it(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/search", params={"q": "@ada@127.0.0.1:8001"}, headers=HTML)
+
+    assert page.status_code == 404
+    assert (
+        "refusing to connect to 127.0.0.1 (127.0.0.1): loopback (RFC 1122). This server only "
+        "federates with servers at public addresses over https. To federate with servers on this machine "
+        "or on a private network (two local instances, a test setup), start it with "
+        "HIT_ALLOW_PRIVATE_ADDRESSES=1."
+    ) in page.text
+
+
 async def test_local_follow_of_a_locked_account_waits_for_approval(
     client: httpx.AsyncClient, urls: InstanceUrls, alice: Account
 ) -> None:
