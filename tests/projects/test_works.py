@@ -12,11 +12,13 @@ import httpx
 import pytest
 
 from fediverse_hit.federation.project_credits import work_exact_shares
+from fediverse_hit.federation.publishing import edit_contribution
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.credit_documents import read_credit_shares
 from fediverse_hit.protocol.integrity_proofs import verify_proof
+from fediverse_hit.services.contribution_rules import Draft
 from fediverse_hit.services.projects import ProjectDraft, create_project
-from fediverse_hit.store.models import Actor, Contribution, Project, ProjectCredits, RemixSource
+from fediverse_hit.store.models import Contribution, Project, ProjectCredits, RemixSource
 from tests.inbox_harness import InboxHarness
 from tests.remix_steps import AS2, PUBLIC, ed25519_public_key, fetch_note, person_with_token, post, remix
 
@@ -157,3 +159,24 @@ async def test_the_credits_page_explains_each_path(inbox: InboxHarness, urls: In
     assert "Credits of" in text and "39/100" in text and "by 2 paths" in text
     assert "passes 60 % upstream, 70 % of it on to" in text
     assert "which keeps 40 %, split among 3 authors: <strong>2/15</strong>" in text
+
+
+async def test_a_changed_work_gets_new_signed_credits_and_the_old_version_stays_readable(
+    inbox: InboxHarness, urls: InstanceUrls
+) -> None:
+    project, token, poem, _ = await _world(inbox, urls)
+    response = await _work(inbox.client, token, [{"object": poem}])
+    first = await _credits(inbox.client, response.headers["location"])
+    work = await Contribution.get(uri=response.headers["location"]).prefetch_related("author")
+    await edit_contribution(work.author, work, Draft(title="Harbour mural (final cut)", source="Made of your pieces."), inbox.fetcher)
+
+    second = await _credits(inbox.client, response.headers["location"])
+    assert (second["fhit:version"], second["fhit:previousVersion"]) == (2, first["fhit:thisVersion"])
+    assert second["fhit:workDigest"] != first["fhit:workDigest"]
+    assert second["orderedItems"] == first["orderedItems"]  # the same pieces, so the same shares
+    old = await inbox.client.get(first["fhit:thisVersion"], headers={"Accept": AS2})
+    assert (old.json()["fhit:version"], old.json()["fhit:workDigest"]) == (1, first["fhit:workDigest"])
+    key, method = await ed25519_public_key(project.actor), f"{project.actor.uri}#ed25519-key"
+    assert verify_proof(old.json(), lambda wanted: key if wanted == method else None).verification_method == method
+    page = await inbox.client.get(first["fhit:thisVersion"], headers={"Accept": "text/html"})
+    assert "an earlier version; these credits have changed since" in page.text
