@@ -16,6 +16,7 @@ from fediverse_hit.federation.attachment_documents import attachment_to_ap
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.addressing import addressing_for
 from fediverse_hit.protocol.integrity_proofs import create_proof, with_proof_context
+from fediverse_hit.protocol.credit_documents import CREDITS, with_credits_term
 from fediverse_hit.protocol.notes import NoteAttachment, NoteFields, NoteTag, build_note
 from fediverse_hit.protocol.quote_consent import apply_quote_consent
 from fediverse_hit.services.contribution_rules import quote_policy_of
@@ -25,6 +26,7 @@ from fediverse_hit.services.remixes import pinned_sources_of, primary_source_url
 from fediverse_hit.services.challenges import challenge_deadline
 from fediverse_hit.store.actors import find_active_key, find_actor_by_uri
 from fediverse_hit.store.contributions import find_current_versions, find_version, mentioned_actors, store_version
+from fediverse_hit.store.project_works import find_project_work
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Actor, Contribution, ContributionTag, MediaAttachment
 
@@ -77,17 +79,22 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
             followers=urls.actor_collection(author.kind, author.username, "followers"),
         )
     )
-    note = await _add_project_fields(note, contribution, author)
+    note = await _add_project_fields(note, contribution, author, urls)
     sources = await pinned_sources_of(contribution)
     if sources is not None:
         note = add_remix_fields(note, RemixNote(sources, await primary_source_url(contribution), contribution.quote_authorization_uri))
+    if CREDITS in note:
+        note = {**note, "@context": with_credits_term(note["@context"])}
     consent = await consent_of(contribution)
     return apply_quote_consent(note, contribution.quote_authorization_uri, consent.state if consent else None)
 
 
-async def _add_project_fields(note: dict[str, Any], contribution: Contribution, author: Actor) -> dict[str, Any]:
+async def _add_project_fields(
+    note: dict[str, Any], contribution: Contribution, author: Actor, urls: InstanceUrls
+) -> dict[str, Any]:
     """A contribution in a project names it as its `audience` too (FEP-1b12); a challenge (a Note
-    by a project) carries its deadline as `endTime`."""
+    by a project) carries its deadline as `endTime`; a work is attributed to the project and its
+    curators and points at its credits (`fhit:credits`)."""
     if contribution.context_uri is None:
         return note
     project = await find_actor_by_uri(contribution.context_uri)
@@ -97,6 +104,10 @@ async def _add_project_fields(note: dict[str, Any], contribution: Contribution, 
     deadline = await challenge_deadline(contribution) if author.kind == "Group" else None
     if deadline is not None:
         extra["endTime"] = deadline.strftime("%Y-%m-%dT%H:%M:%SZ")
+    work = await find_project_work(contribution) if author.kind == "Group" else None
+    if work is not None:
+        extra["attributedTo"] = [author.uri, *(uri for uri in work.curator_uris if uri != author.uri)]
+        extra[CREDITS] = urls.project_credits(author.username, str(contribution.local_id))
     return {**note, **extra}
 
 

@@ -18,7 +18,7 @@ from fediverse_hit.federation.fetcher import Fetcher
 from fediverse_hit.federation.host_health import host_of
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.outbox import enqueue_activity
-from fediverse_hit.federation.publishing import publish_contribution, republish_contribution
+from fediverse_hit.federation.publishing import Recorder, publish_contribution, republish_contribution
 from fediverse_hit.federation.remote_actors import get_remote_actor
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.activities import ParsedActivity
@@ -132,10 +132,13 @@ async def apply_answer(remix: Contribution, request: QuoteRequest, state: Consen
     await republish_contribution(remix, urls)
 
 
-async def publish_asking_consent(author: Actor, draft: Draft, fetcher: Fetcher) -> Contribution:
-    """Publish a contribution (publishing.publish_contribution); for a remix, then ask its primary
-    source's author for consent, so Mastodon shows it as a quote once approved."""
-    contribution = await publish_contribution(author, draft, fetcher)
+async def publish_asking_consent(
+    author: Actor, draft: Draft, fetcher: Fetcher, *, before_publish: Recorder | None = None
+) -> Contribution:
+    """Publish a contribution (publishing.publish_contribution, `before_publish` as there); for a
+    remix, then ask its primary source's author for consent, so Mastodon shows it as a quote once
+    approved."""
+    contribution = await publish_contribution(author, draft, fetcher, before_publish=before_publish)
     if draft.sources:
         await request_quote_consent(contribution, fetcher)
     return contribution

@@ -84,6 +84,10 @@ class InstanceUrls:
         """The credits of one work of a project (an OrderedCollection of fhit:Credit)."""
         return f"{self.project(slug)}/credits/{quote(work_local_id)}"
 
+    def project_credits_version(self, slug: str, work_local_id: str, version: int) -> str:
+        """One signed version of a work's credits (each kept, so old versions stay readable)."""
+        return f"{self.project_credits(slug, work_local_id)}/versions/{version}"
+
     def parse_project(self, iri: str) -> str | None:
         """The slug if `iri` is one of our project actor IRIs, else None."""
         parts = urlsplit(iri)

@@ -1,6 +1,7 @@
 """A curator acting as the project over C2S: `POST /projects/{slug}/outbox` with the curator's
 bearer token (201 + `Location`). `Create` of a Note is a challenge (its `endTime` the deadline),
-published by the project's Group actor to its followers with the project's proof.
+published by the project's Group actor to its followers with the project's proof; with
+`fhit:sources` it is a work (a remix by the project, federation/project_works.py).
 Anyone who is not a curator is refused (403).
 """
 
@@ -16,9 +17,11 @@ from starlette.responses import Response
 from fediverse_hit.errors import BadRequest, ValidationFailed
 from fediverse_hit.federation.client_objects import CONTRIBUTION_TYPES, draft_from_object
 from fediverse_hit.federation.project_submissions import decline_submission, select_submission
+from fediverse_hit.federation.project_works import publish_project_work
 from fediverse_hit.federation.publishing import publish_contribution
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.json_documents import JsonDocumentError, read_json_object
+from fediverse_hit.protocol.remix_sources import SOURCES
 from fediverse_hit.protocol.vocabulary import ActivityType
 from fediverse_hit.services.challenges import parse_deadline, record_challenge
 from fediverse_hit.services.projects import require_curator
@@ -27,7 +30,9 @@ from fediverse_hit.web.inbox import read_capped_body
 from fediverse_hit.web.outbox import MAX_C2S_BYTES, bearer_actor
 from fediverse_hit.web.project_documents import local_project
 
-ACCEPTED = "Create (of a Note: a challenge), Add (to fhit:selected: select) and Reject (decline)"
+ACCEPTED = (
+    "Create (of a Note: a challenge, or with fhit:sources a work), Add (to fhit:selected: select) and Reject (decline)"
+)
 
 
 async def post_project_outbox(request: Request) -> Response:
@@ -44,6 +49,9 @@ async def post_project_outbox(request: Request) -> Response:
         note = document.get("object") if kind == ActivityType.CREATE else document
         if not isinstance(note, dict) or note.get("type") not in CONTRIBUTION_TYPES:
             raise ValidationFailed(f"Create needs an embedded {' or '.join(CONTRIBUTION_TYPES)} object.")
+        if SOURCES in note:
+            work = await publish_project_work(project, curator, note, request.app.state.fetcher)
+            return Response(status_code=201, headers={"Location": work.uri})
         return await _challenge(project, curator, note, request)
     urls: InstanceUrls = request.app.state.urls
     if kind == ActivityType.ADD:
@@ -73,8 +81,6 @@ async def _challenge(project: Project, curator: Actor, note: dict[str, Any], req
     group = project.actor
     deadline = parse_deadline(note.get("endTime"), datetime.now(UTC))
     draft = draft_from_object(note, urls.project_collection(project.slug, "followers"))
-    if draft.sources:
-        raise ValidationFailed("A challenge cites no sources of its own; name works to remix in its text.")
     draft = replace(draft, context=group.uri)
     contribution = await publish_contribution(
         group, draft, request.app.state.fetcher, before_publish=lambda c: record_challenge(project, c, curator, deadline)

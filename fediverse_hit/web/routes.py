@@ -22,6 +22,7 @@ from fediverse_hit.web import (
     notification_pages,
     outbox,
     pages,
+    project_credits,
     project_documents,
     project_outbox,
     project_pages,
@@ -60,6 +61,8 @@ def build_routes() -> list[BaseRoute]:
         Route("/projects/{slug}", project_documents.project_actor, name="project"),
         Route("/projects/{slug}/inbox", project_documents.project_inbox, methods=["POST"]),
         Route("/projects/{slug}/outbox", project_outbox.post_project_outbox, methods=["POST"]),
+        Route("/projects/{slug}/credits/{work}", project_credits.project_credits, name="project_credits"),
+        Route("/projects/{slug}/credits/{work}/versions/{version}", project_credits.project_credits_version),
         Route("/projects/{slug}/{collection}", project_documents.project_collection),
         # Contribution pages: `/contributions/new` stays before every `/contributions/{id}` route.
         Route("/contributions/new", composer_pages.composer_form, methods=["GET"], name="composer"),

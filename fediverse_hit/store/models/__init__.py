@@ -21,6 +21,7 @@ from fediverse_hit.store.models.federation import (
 )
 from fediverse_hit.store.models.instance import InstanceSetting
 from fediverse_hit.store.models.projects import Project, ProjectChallenge, ProjectCurator, ProjectSubmission
+from fediverse_hit.store.models.project_works import ProjectCredits, ProjectWork
 from fediverse_hit.store.models.interactions import Boost, Like, Notification
 from fediverse_hit.store.models.payments import LedgerEntry, SignedStatement
 from fediverse_hit.store.models.rate_limits import RateLimitCounter
@@ -54,8 +55,10 @@ __all__ = [
     "OutgoingActivity",
     "Project",
     "ProjectChallenge",
+    "ProjectCredits",
     "ProjectCurator",
     "ProjectSubmission",
+    "ProjectWork",
     "QuoteRequest",
     "RateLimitCounter",
     "RemixSource",
