@@ -82,7 +82,7 @@ async def build_contribution_note(contribution: Contribution, urls: InstanceUrls
     note = await _add_project_fields(note, contribution, author, urls)
     sources = await pinned_sources_of(contribution)
     if sources is not None:
-        note = add_remix_fields(note, RemixNote(sources, await primary_source_url(contribution), contribution.quote_authorization_uri))
+        note = add_remix_fields(note, RemixNote(sources, await primary_source_url(contribution)))
     if CREDITS in note:
         note = {**note, "@context": with_credits_term(note["@context"])}
     consent = await consent_of(contribution)

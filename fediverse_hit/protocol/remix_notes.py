@@ -25,12 +25,11 @@ LINK_MEDIA_TYPE = 'application/ld+json; profile="https://www.w3.org/ns/activitys
 
 @dataclass(frozen=True)
 class RemixNote:
-    """What a remix adds to its Note: the pinned sources, the page of the primary source (for the
-    fallback link), and the FEP-044f stamp the primary source's author gave (None: none yet)."""
+    """What a remix adds to its Note: the pinned sources and the page of the primary source (for
+    the fallback link). The FEP-044f stamp is added by protocol/quote_consent.apply_quote_consent."""
 
     sources: RemixSources
     primary_url: str
-    quote_authorization: str | None = None
 
 
 def quote_inline_html(url: str) -> str:
@@ -51,8 +50,6 @@ def add_remix_fields(note: Mapping[str, Any], remix: RemixNote) -> dict[str, Any
     result["tag"] = [*result.get("tag", []), *(_link_tag(source.object_id) for source in remix.sources.sources[1:])]
     result.update(build_sources_fields(remix.sources))
     result.update(dict.fromkeys(QUOTE_FIELDS, primary))
-    if remix.quote_authorization:
-        result["quoteAuthorization"] = remix.quote_authorization
     return result
 
 

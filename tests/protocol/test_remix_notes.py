@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fediverse_hit.protocol.notes import NoteFields, build_note
+from fediverse_hit.protocol.quote_consent import apply_quote_consent
 from fediverse_hit.protocol.quote_permissions import QuoteApproval, read_quote_approval
 from fediverse_hit.protocol.remix_notes import RemixNote, add_remix_fields, read_quote_target
 from fediverse_hit.protocol.remix_sources import RemixSources, Source, parse_sources
@@ -37,7 +38,9 @@ def _sources() -> RemixSources:
 
 def test_a_remix_note_quotes_its_primary_source_and_links_the_others() -> None:
     note = _note()
-    remix = add_remix_fields(note, RemixNote(_sources(), "https://a.example/@alice/1", "https://a.example/stamps/9"))
+    remix = apply_quote_consent(
+        add_remix_fields(note, RemixNote(_sources(), "https://a.example/@alice/1")), "https://a.example/stamps/9", None
+    )
     assert [remix[field] for field in ("quote", "quoteUri", "_misskey_quote", "quoteUrl")] == [FIRST] * 4
     assert remix["quoteAuthorization"] == "https://a.example/stamps/9"
     fallback = '<p class="quote-inline">RE: <a href="https://a.example/@alice/1">https://a.example/@alice/1</a></p>'
@@ -50,13 +53,13 @@ def test_a_remix_note_quotes_its_primary_source_and_links_the_others() -> None:
 
 
 def test_a_remix_note_without_a_stamp_has_no_quote_authorization() -> None:
-    remix = add_remix_fields(_note(), RemixNote(_sources(), ""))
+    remix = apply_quote_consent(add_remix_fields(_note(), RemixNote(_sources(), "")), None, None)
     assert "quoteAuthorization" not in remix
     assert remix["content"].endswith(f'RE: <a href="{FIRST}">{FIRST}</a></p>')
 
 
 def test_a_remix_note_expands_with_every_quote_term_defined() -> None:
-    remix = add_remix_fields(_note(), RemixNote(_sources(), FIRST, "https://a.example/stamps/9"))
+    remix = apply_quote_consent(add_remix_fields(_note(), RemixNote(_sources(), FIRST)), "https://a.example/stamps/9", None)
     (expanded,) = expand_strictly(remix)
     assert expanded[f"{FEP_044F}quote"] == [{"@id": FIRST}]
     assert expanded[f"{FEP_044F}quoteAuthorization"] == [{"@id": "https://a.example/stamps/9"}]
