@@ -48,6 +48,12 @@ def is_host_failure(status: int | None) -> bool:
     return status is None or status >= 500 or status in (408, 429)
 
 
+def circuit_end(failures: int, now: datetime) -> datetime:
+    """When a circuit opened at `now` after `failures` consecutive failures closes again."""
+    doublings = min(failures - FAILURE_THRESHOLD, 10)
+    return now + min(CIRCUIT_WINDOW * 2**doublings, CIRCUIT_MAX_WINDOW)
+
+
 class Gate(Enum):
     """What to do with a delivery to a host right now."""
 
@@ -98,8 +104,7 @@ class HostState:
         self.consecutive_failures += 1
         self.failure_days.add(now.date().isoformat())
         if self.consecutive_failures >= FAILURE_THRESHOLD:
-            doublings = min(self.consecutive_failures - FAILURE_THRESHOLD, 10)
-            self.circuit_open_until = now + min(CIRCUIT_WINDOW * 2**doublings, CIRCUIT_MAX_WINDOW)
+            self.circuit_open_until = circuit_end(self.consecutive_failures, now)
         if len(self.failure_days) >= UNAVAILABLE_DAYS and self.unavailable_since is None:
             self.unavailable_since = now
 
@@ -185,14 +190,20 @@ class HostHealthBook:
             self._changes.pop(0)
 
     async def _count_failure(self, host: str, now: datetime) -> None:
-        """Count one failure in the database and adopt the combined count of every worker."""
-        failures, days = await count_host_failure(host, now.date().isoformat(), now)
+        """Count one failure in the database and adopt the combined count of every worker.
+
+        Failures of this worker not yet written are already in its own count, so the count
+        kept is the larger of the two: adopting a smaller database count while later changes
+        wait would reopen a closing circuit for a moment."""
+        stored, days = await count_host_failure(host, now.date().isoformat(), now)
         state = self.state(host)
-        state.consecutive_failures, state.failure_days = failures, set(days)
-        if failures >= FAILURE_THRESHOLD:
-            doublings = min(failures - FAILURE_THRESHOLD, 10)
-            state.circuit_open_until = now + min(CIRCUIT_WINDOW * 2**doublings, CIRCUIT_MAX_WINDOW)
-            await open_host_circuit(host, failures, state.circuit_open_until)
+        state.failure_days |= set(days)
+        if stored > state.consecutive_failures:  # other workers failed on this host too
+            state.consecutive_failures = stored
+            if stored >= FAILURE_THRESHOLD:
+                state.circuit_open_until = circuit_end(stored, now)
+        if stored >= FAILURE_THRESHOLD:
+            await open_host_circuit(host, stored, circuit_end(stored, now))
         if len(days) >= UNAVAILABLE_DAYS:
             state.unavailable_since = state.unavailable_since or now
             await mark_host_unavailable(host, state.unavailable_since)

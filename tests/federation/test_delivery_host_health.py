@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from bench.inbox_sink import SinkProcess
+from fediverse_hit.federation import host_health as host_health_module
 from fediverse_hit.federation.delivery import ClientFactory
 from fediverse_hit.federation.host_health import (
     FAILURE_THRESHOLD,
@@ -155,3 +156,27 @@ async def test_a_success_after_failures_clears_the_host_for_every_worker(db: str
     await second.flush()
     health = await HostHealth.get(host="flaky.example")
     assert (health.consecutive_failures, health.failure_days) == (0, [])
+
+
+async def test_writing_earlier_failures_never_lowers_the_count_the_gate_sees(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tried: four failures recorded in memory, then written one by one; while the first writes
+    return the smaller stored counts (1, 2, 3), the gate must keep seeing four — adopting the stored
+    count lets a fifth and sixth try through before the circuit opens (the flake CI once showed)."""
+    book = HostHealthBook()
+    now = utc(2030, 6, 1)
+    for _ in range(FAILURE_THRESHOLD - 1):
+        book.record("down.example", 503, now)
+    seen: list[int] = []
+    real_count = host_health_module.count_host_failure
+
+    async def count_and_watch(host: str, day: str, at: datetime) -> tuple[int, list[str]]:
+        seen.append(book.state(host).consecutive_failures)
+        return await real_count(host, day, at)
+
+    monkeypatch.setattr(host_health_module, "count_host_failure", count_and_watch)
+    await book.flush()
+    assert seen == [FAILURE_THRESHOLD - 1] * (FAILURE_THRESHOLD - 1)
+    assert book.state("down.example").consecutive_failures == FAILURE_THRESHOLD - 1
+    assert (await HostHealth.get(host="down.example")).consecutive_failures == FAILURE_THRESHOLD - 1
