@@ -51,7 +51,7 @@ def is_host_failure(status: int | None) -> bool:
 def circuit_end(failures: int, now: datetime) -> datetime:
     """When a circuit opened at `now` after `failures` consecutive failures closes again."""
     doublings = min(failures - FAILURE_THRESHOLD, 10)
-    return now + min(CIRCUIT_WINDOW * 2**doublings, CIRCUIT_MAX_WINDOW)
+    return now + min(CIRCUIT_WINDOW * (1 << doublings), CIRCUIT_MAX_WINDOW)
 
 
 class Gate(Enum):
