@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from fediverse_hit.cli_curators import add_curator_commands
 from fediverse_hit.cli_payments import add_payment_commands
 from fediverse_hit.errors import HitError
 from fediverse_hit.federation.chain_verification import VerifyExit, verify_bundle, verify_online
@@ -324,6 +325,7 @@ def _add_project_commands(commands: Any) -> None:
     create.add_argument("--pool", type=int, default=DEFAULT_POOL_BP, help="contributors' pool in basis points (default 5000)")
     create.add_argument("--comment-days", type=int, default=DEFAULT_COMMENT_DAYS, help="comment window in days, ≥ 0 (default 14)")
     create.set_defaults(run=_cmd_project_create)
+    add_curator_commands(project)
 
 
 def main(argv: list[str] | None = None) -> None:
