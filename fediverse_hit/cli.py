@@ -132,6 +132,7 @@ async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
 
     async def work() -> None:
         # Imported here: the demo's video encoder (PyAV) is heavy, and no other command needs it.
+        from fediverse_hit.federation.demo_project import seed_demo_project
         from fediverse_hit.federation.demo_remixes import seed_demo_remixes
         from fediverse_hit.services.demo_contributions import seed_demo_contributions
 
@@ -140,8 +141,12 @@ async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
         people = {name: actor for name in ("ada", "bashir", "chen") if (actor := await find_local_actor(name))}
         made = await seed_demo_contributions(people, urls, settings.media_dir, MediaLimits.from_settings(settings))
         async with create_http_client(settings) as client:  # every source is here: nothing is fetched
-            made += await seed_demo_remixes(people, Fetcher(client, settings, None))
+            fetcher = Fetcher(client, settings, None)
+            made += await seed_demo_remixes(people, fetcher)
+            project = await seed_demo_project(people, fetcher)
         print(f"Demo data ready at {settings.base_url}/ ({made} new contributions)")
+        if project is not None:
+            print(f"Demo project: {urls.project(project.project.slug)} (work: {project.work.uri})")
         admin, *creators = logins
         print(f"Admin login: {admin.username} / {admin.password}")
         for login in creators:
