@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from fediverse_hit.cli_curators import add_curator_commands
 from fediverse_hit.cli_payments import add_payment_commands
 from fediverse_hit.errors import HitError
 from fediverse_hit.federation.chain_verification import VerifyExit, verify_bundle, verify_online
@@ -131,6 +132,7 @@ async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
 
     async def work() -> None:
         # Imported here: the demo's video encoder (PyAV) is heavy, and no other command needs it.
+        from fediverse_hit.federation.demo_project import seed_demo_project
         from fediverse_hit.federation.demo_remixes import seed_demo_remixes
         from fediverse_hit.services.demo_contributions import seed_demo_contributions
 
@@ -139,8 +141,12 @@ async def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
         people = {name: actor for name in ("ada", "bashir", "chen") if (actor := await find_local_actor(name))}
         made = await seed_demo_contributions(people, urls, settings.media_dir, MediaLimits.from_settings(settings))
         async with create_http_client(settings) as client:  # every source is here: nothing is fetched
-            made += await seed_demo_remixes(people, Fetcher(client, settings, None))
+            fetcher = Fetcher(client, settings, None)
+            made += await seed_demo_remixes(people, fetcher)
+            project = await seed_demo_project(people, fetcher)
         print(f"Demo data ready at {settings.base_url}/ ({made} new contributions)")
+        if project is not None:
+            print(f"Demo project: {urls.project(project.project.slug)} (work: {project.work.uri})")
         admin, *creators = logins
         print(f"Admin login: {admin.username} / {admin.password}")
         for login in creators:
@@ -324,6 +330,7 @@ def _add_project_commands(commands: Any) -> None:
     create.add_argument("--pool", type=int, default=DEFAULT_POOL_BP, help="contributors' pool in basis points (default 5000)")
     create.add_argument("--comment-days", type=int, default=DEFAULT_COMMENT_DAYS, help="comment window in days, ≥ 0 (default 14)")
     create.set_defaults(run=_cmd_project_create)
+    add_curator_commands(project)
 
 
 def main(argv: list[str] | None = None) -> None:

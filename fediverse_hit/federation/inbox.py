@@ -20,6 +20,7 @@ from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.host_health import host_of, mark_host_available
 from fediverse_hit.federation.inbox_proofs import actor_proof_holds
 from fediverse_hit.federation.inbox_writer import INBOX_WRITER
+from fediverse_hit.federation.project_requests import check_project_request
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.federation.remote_actors import lookup_key
 from fediverse_hit.protocol.activities import ActivityShapeError, ParsedActivity, parse_activity
@@ -168,6 +169,7 @@ async def accept_inbox_post(post: InboundPost, fetcher: Fetcher, urls: InstanceU
     check_origin(activity)
     if await domain_blocked(host_of(activity.actor)):
         raise Forbidden("Activities from this domain are refused.")
+    await check_project_request(activity, document, urls)
     await mark_host_available(host_of(signer.uri))
     await INBOX_WRITER.store(
         InboxItem(

@@ -1,6 +1,9 @@
-"""Activities a project's Group actor sends about submissions (FEP-1b12; DESIGN §7): selecting
-one is an `Announce` of it (Mastodon shows a boost by the group) plus an `Add` to the project's
-`fhit:selected` collection; declining is a `Reject` of it, with the curators' note as `content`."""
+"""Activities a project's Group actor sends (FEP-1b12; DESIGN §7): selecting a submission is an
+`Announce` of it (Mastodon shows a boost by the group) plus an `Add` to the project's
+`fhit:selected` collection; declining is a `Reject` of it, with the curators' note as `content`;
+a curator joins or leaves with an `Add`/`Remove` whose `target` is the curators collection (as
+Lemmy's moderators collection). A curator on another server asks the project to act with the
+same activity by the curator, the project in `to` and `audience` (`build_curator_request`)."""
 
 from __future__ import annotations
 
@@ -43,4 +46,45 @@ def build_decline(
     }
     if note:
         document["content"] = note
+    return document
+
+
+def build_curator_change(
+    kind: str, activity_id: str, group: str, curator: str, curators: str, followers: str, published: datetime
+) -> dict[str, Any]:
+    """`Add` or `Remove {object: curator, target: curators}` by the project, public, to its
+    followers and the curator."""
+    if kind not in ("Add", "Remove"):
+        raise ValueError(f"not a curator change: {kind}")
+    return {
+        "@context": AS_CONTEXT,
+        "id": activity_id,
+        "type": kind,
+        "actor": group,
+        "object": curator,
+        "target": curators,
+        "published": published.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "to": [PUBLIC_COLLECTION],
+        "cc": [followers, curator],
+    }
+
+
+def build_curator_request(
+    kind: str, activity_id: str, curator: str, project: str, object_id: str, target: str | None = None, content: str = ""
+) -> dict[str, Any]:
+    """A remote curator's `Add`/`Remove`/`Reject`, sent by the curator's server to the project's
+    inbox: the project is the `audience` and in `to`; the project then acts as itself."""
+    document: dict[str, Any] = {
+        "@context": AS_CONTEXT,
+        "id": activity_id,
+        "type": kind,
+        "actor": curator,
+        "object": object_id,
+        "to": [project],
+        "audience": project,
+    }
+    if target is not None:
+        document["target"] = target
+    if content:
+        document["content"] = content
     return document

@@ -1,7 +1,9 @@
 """ActivityPub client-to-server: `POST /users/{name}/outbox` with a bearer token.
 
 Follow (the object may be any actor IRI, local or remote) and Undo are handled here; posts,
-edits, deletions, likes and boosts in `outbox_contributions`. 201 with `Location`.
+edits, deletions, likes and boosts in `outbox_contributions`; Add, Remove and Reject for a
+project on another server that the person curates in `federation/curator_requests.py`.
+201 with `Location`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fediverse_hit.errors import BadRequest, Forbidden, NotFound, Unauthorized, ValidationFailed
+from fediverse_hit.federation.curator_requests import CURATOR_REQUEST_TYPES, send_curator_request
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.relationships import follow_account, unfollow_account
 from fediverse_hit.federation.remote_actors import get_remote_actor
@@ -55,7 +58,13 @@ async def post_outbox(request: Request) -> Response:
         return await _undo(actor, document.get("object"), urls)
     if kind in HANDLED_TYPES:
         return await handle_contribution_activity(actor, document, request)
-    raise ValidationFailed(f"This outbox accepts Follow, Undo and {', '.join(HANDLED_TYPES)}.")
+    if kind in CURATOR_REQUEST_TYPES:
+        sent = await send_curator_request(actor, document, request.app.state.fetcher)
+        return Response(status_code=201, headers={"Location": sent})
+    raise ValidationFailed(
+        f"This outbox accepts Follow, Undo, {', '.join(HANDLED_TYPES)} and, for a project you curate, "
+        f"{', '.join(CURATOR_REQUEST_TYPES)}."
+    )
 
 
 async def _target_actor(value: Any, request: Request) -> Actor:

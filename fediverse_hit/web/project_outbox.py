@@ -1,7 +1,8 @@
 """A curator acting as the project over C2S: `POST /projects/{slug}/outbox` with the curator's
 bearer token (201 + `Location`). `Create` of a Note is a challenge (its `endTime` the deadline),
 published by the project's Group actor to its followers with the project's proof; with
-`fhit:sources` it is a work (a remix by the project, federation/project_works.py).
+`fhit:sources` it is a work (a remix by the project, federation/project_works.py); `Add`,
+`Remove` and `Reject` select, decline and change curators (federation/project_actions.py).
 Anyone who is not a curator is refused (403).
 """
 
@@ -16,7 +17,7 @@ from starlette.responses import Response
 
 from fediverse_hit.errors import BadRequest, ValidationFailed
 from fediverse_hit.federation.client_objects import CONTRIBUTION_TYPES, draft_from_object
-from fediverse_hit.federation.project_submissions import decline_submission, select_submission
+from fediverse_hit.federation.project_actions import perform_project_action, project_action
 from fediverse_hit.federation.project_works import publish_project_work
 from fediverse_hit.federation.publishing import publish_contribution
 from fediverse_hit.federation.urls import InstanceUrls
@@ -31,7 +32,8 @@ from fediverse_hit.web.outbox import MAX_C2S_BYTES, bearer_actor
 from fediverse_hit.web.project_documents import local_project
 
 ACCEPTED = (
-    "Create (of a Note: a challenge, or with fhit:sources a work), Add (to fhit:selected: select) and Reject (decline)"
+    "Create (of a Note: a challenge, or with fhit:sources a work), Add (to fhit:selected: select), "
+    "Reject (decline) and Add/Remove (to the curators collection: a curator joins or leaves)"
 )
 
 
@@ -53,27 +55,18 @@ async def post_project_outbox(request: Request) -> Response:
             work = await publish_project_work(project, curator, note, request.app.state.fetcher)
             return Response(status_code=201, headers={"Location": work.uri})
         return await _challenge(project, curator, note, request)
-    urls: InstanceUrls = request.app.state.urls
-    if kind == ActivityType.ADD:
-        if document.get("target") != urls.project_collection(project.slug, "selected"):
-            raise ValidationFailed("Add selects a submission: its `target` is the project's fhit:selected collection.")
-        submission = await select_submission(project, curator, _object_id(document), urls)
-        return Response(status_code=201, headers={"Location": submission.decision_activity_uri or ""})
-    if kind == ActivityType.REJECT:
-        note = document.get("content")
-        submission = await decline_submission(
-            project, curator, _object_id(document), note if isinstance(note, str) else "", urls
-        )
-        return Response(status_code=201, headers={"Location": submission.decision_activity_uri or ""})
-    raise ValidationFailed(f"A project's outbox accepts {ACCEPTED}.")
-
-
-def _object_id(document: dict[str, Any]) -> str:
-    value = document.get("object")
-    object_id = value.get("id") if isinstance(value, dict) else value
-    if not isinstance(object_id, str) or not object_id:
-        raise BadRequest("The activity needs an `object`: the submission's id.")
-    return object_id
+    action = project_action(document, project, request.app.state.urls)
+    if action is None:
+        if kind == ActivityType.ADD:
+            raise ValidationFailed(
+                "Add selects a submission (`target`: the project's fhit:selected collection) or adds a "
+                "curator (`target`: its curators collection)."
+            )
+        raise ValidationFailed(f"A project's outbox accepts {ACCEPTED}.")
+    announced = await perform_project_action(project, curator, action, document, request.app.state.fetcher)
+    if announced is None:  # a curator change that changed nothing
+        return Response(status_code=200)
+    return Response(status_code=201, headers={"Location": announced})
 
 
 async def _challenge(project: Project, curator: Actor, note: dict[str, Any], request: Request) -> Response:

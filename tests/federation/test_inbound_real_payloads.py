@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.federation.inbound_support import (
@@ -20,7 +22,7 @@ from tests.federation.inbound_support import (
     stored,
 )
 from tests.instances import Instance, InstanceFactory
-from tests.peer import Peer
+from tests.peer import AS2, Peer
 
 pytestmark = pytest.mark.federation
 
@@ -67,6 +69,25 @@ def test_mastodon_create_mentioning_a_local_person(instance: Instance, peer: Pee
     assert json.loads(contribution.raw_json or "") == activity["object"]
     assert [m.actor.uri for m in contribution.mentions] == [lain]
     assert notifications(instance, "lain") == [("mention", peer.actor_id, uri)]
+
+
+def test_mastodon_create_mentioning_a_project_is_a_submission(instance: Instance, peer: Peer) -> None:
+    # The same captured Mastodon post, its Mention (tag, cc and h-card link) now naming a project:
+    # a plain Mastodon post that mentions a project is submitted to it (issue 17).
+    create_user(instance, "ines")
+    instance.cli("project", "create", "harbour", "--title", "Harbour Sounds", "--curator", "ines")
+    project = instance.url("/projects/harbour")
+    handle = f"@harbour@{urlsplit(instance.base_url).netloc}"
+    activity = replay("mastodon-create-note.json", peer, {
+        "http://localtesting.pleroma.lol/users/lain": project, "@lain@localtesting.pleroma.lol": handle,
+    })
+    assert activity["object"]["tag"] == [{"href": project, "name": handle, "type": "Mention"}]
+    deliver(peer, instance, activity)
+
+    uri = activity["object"]["id"]
+    submissions = httpx.get(f"{project}/submissions", headers={"Accept": AS2}, timeout=10).json()
+    assert submissions["orderedItems"] == [uri]
+    assert notifications(instance, "ines") == [("submission", peer.actor_id, uri)]
 
 
 def test_mastodon_like_and_its_undo_by_reference(instance: Instance, peer: Peer) -> None:

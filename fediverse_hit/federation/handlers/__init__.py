@@ -10,6 +10,7 @@ from fediverse_hit.federation.handlers.actor_changes import handle_block
 from fediverse_hit.federation.handlers.announce import handle_announce
 from fediverse_hit.federation.handlers.context import Handler, HandlerContext
 from fediverse_hit.federation.handlers.create import handle_create
+from fediverse_hit.federation.handlers.curation import handle_collection_change
 from fediverse_hit.federation.handlers.follow import handle_follow
 from fediverse_hit.federation.handlers.follow_answers import handle_accept, handle_reject
 from fediverse_hit.federation.handlers.like import handle_like
@@ -30,6 +31,8 @@ HANDLERS: dict[str, Handler] = {
     ActivityType.LIKE: handle_like,
     ActivityType.ANNOUNCE: handle_announce,
     ActivityType.QUOTE_REQUEST: handle_quote_request,
+    ActivityType.ADD: handle_collection_change,
+    ActivityType.REMOVE: handle_collection_change,
 }
 
 __all__ = ["HANDLERS", "Handler", "HandlerContext"]

@@ -1,0 +1,81 @@
+"""The demo's project (`fediverse-hit demo`): "Harbour Sounds", a Group curated by Ada, with an
+open challenge, two submissions (Bashir's, selected; Chen's, waiting in the queue) and a work the
+project made of the selected piece and Ada's poem, with its signed credits. Every step goes
+through the same code as a curator's C2S, so the demo shows what federation sends.
+
+    Foghorn in D (Bashir, selected)   Low tide (Ada)
+                   70 % \\            / 30 %
+                Harbour at dawn (the project; upstream 60 %: Ada keeps 40 % as curator)
+
+Seeded once: nothing is made when the project exists, or when the poem it remixes is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from fediverse_hit.federation.fetcher import Fetcher
+from fediverse_hit.federation.project_submissions import select_submission
+from fediverse_hit.federation.project_works import publish_project_work
+from fediverse_hit.federation.publishing import publish_contribution
+from fediverse_hit.protocol.vocab import PUBLIC_COLLECTION
+from fediverse_hit.services.challenges import record_challenge
+from fediverse_hit.services.contribution_rules import Draft
+from fediverse_hit.services.projects import ProjectDraft, create_project
+from fediverse_hit.store.models import Actor, Contribution, Project
+from fediverse_hit.store.projects import find_project
+
+DEMO_PROJECT = "harbour"
+CHALLENGE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DemoProject:
+    """What the demo project seeded: the project, its curator and its work (for payments)."""
+
+    project: Project
+    curator: Actor
+    work: Contribution
+
+
+async def seed_demo_project(people: dict[str, Actor], fetcher: Fetcher) -> DemoProject | None:
+    """Create the demo project with its challenge, submissions, selection and work, unless it
+    exists (None then). `people` maps the demo usernames (ada, bashir, chen) to their actors."""
+    if await find_project(DEMO_PROJECT) is not None:
+        return None
+    ada, bashir, chen = people["ada"], people["bashir"], people["chen"]
+    poem = await Contribution.filter(author=ada, title="Low tide", local=True, deleted_at=None).first()
+    if poem is None:
+        return None
+    urls = fetcher.urls
+    project = await create_project(ProjectDraft(
+        slug=DEMO_PROJECT, title="Harbour Sounds", comment_days=0,
+        description="Field recordings, songs and drawings of the harbour, made into pieces together.",
+    ), [ada], urls)
+    group = project.actor.uri
+    deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(days=CHALLENGE_DAYS)
+
+    async def as_challenge(contribution: Contribution) -> object:
+        return await record_challenge(project, contribution, ada, deadline)
+
+    await publish_contribution(project.actor, Draft(
+        title="Sounds of the harbour", language="en", context=group,
+        source="Record the harbour at dawn: gulls, ropes, engines. Audio, songs or drawings welcome.",
+    ), fetcher, before_publish=as_challenge)
+    foghorn = await publish_contribution(bashir, Draft(
+        title="Foghorn in D", language="en", addressed=(group,), context=group,
+        source="A bass line under the morning foghorn, for Harbour Sounds.",
+    ), fetcher)
+    await publish_contribution(chen, Draft(
+        title="Gulls at dawn", language="en", addressed=(group,), context=group,
+        source="Three gulls on a bollard, drawn before sunrise. For Harbour Sounds.",
+    ), fetcher)
+    await select_submission(project, ada, foghorn.uri, urls)
+    work = await publish_project_work(project, ada, {
+        "type": "Note", "to": [PUBLIC_COLLECTION], "name": "Harbour at dawn",
+        "content": "Bashir's foghorn under Ada's poem: the project's first piece.",
+        "fhit:sources": [{"object": foghorn.uri, "fhit:weight": 7000}, {"object": poem.uri, "fhit:weight": 3000}],
+        "fhit:upstreamShare": 6000,
+    }, fetcher)
+    return DemoProject(project, ada, work)
