@@ -1,0 +1,112 @@
+"""`/projects/{slug}/works/new`: a curator composes a work from the selected pieces (ticked) and
+any other works (by address), with weights in percent (empty: equal shares of what is left) and
+the share of the credit owed to them. Published through the same function as a C2S `Create`
+with `fhit:sources` (federation/project_works.py); then the work's credits page opens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fediverse_hit.errors import HitError
+from fediverse_hit.federation.project_works import publish_project_work
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.remix_sources import DEFAULT_UPSTREAM_SHARE
+from fediverse_hit.protocol.vocabulary import SubmissionState
+from fediverse_hit.services.contribution_rules import MAX_BODY, MAX_TITLE, Draft, default_license, license_choices
+from fediverse_hit.services.submissions import list_submissions
+from fediverse_hit.store.models import Project, ProjectSubmission
+from fediverse_hit.web.contribution_cards import actor_handle, author_of, label_of, page_url
+from fediverse_hit.web.project_access import require_curating
+from fediverse_hit.web.remix_form import parse_source_fields
+from fediverse_hit.web.rendering import render
+from fediverse_hit.web.sessions import read_form
+
+OTHER_SLOTS = 3  # other sources by address
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+
+
+def _values(form: FormData, pieces: list[ProjectSubmission]) -> dict[str, Any]:
+    return {
+        "title": _text(form, "title"), "text": _text(form, "text"), "license": _text(form, "license"),
+        "upstream_share": _text(form, "upstream_share"),
+        "picked": {uri for uri in form.getlist("piece") if isinstance(uri, str)},
+        "piece_weights": {row.id: _text(form, f"piece_weight_{row.id}") for row in pieces},
+        "others": [{"url": _text(form, f"source_url_{n}"), "weight": _text(form, f"source_weight_{n}")}
+                   for n in range(1, OTHER_SLOTS + 1)],
+    }
+
+
+def _source_entries(values: dict[str, Any], pieces: list[ProjectSubmission]) -> list[dict[str, str]]:
+    """The ticked pieces, then the other sources typed, each naming its own form fields."""
+    entries = [
+        {"url": row.contribution.uri, "weight": values["piece_weights"][row.id], "label": f"“{label_of(row.contribution)}”",
+         "url_key": f"piece_{row.id}", "weight_key": f"piece_weight_{row.id}"}
+        for row in pieces if row.contribution.uri in values["picked"]
+    ]
+    for n, other in enumerate(values["others"], start=1):
+        if other["url"] or other["weight"]:
+            entries.append({**other, "label": f"Other source {n}", "url_key": f"source_url_{n}", "weight_key": f"source_weight_{n}"})
+    return entries
+
+
+async def work_form(request: Request) -> Response:
+    """The form, every selected piece ticked with an equal share."""
+    project, _ = await require_curating(request)
+    pieces = await list_submissions(project, SubmissionState.SELECTED)
+    values = {
+        "title": "", "text": "", "license": project.license or (await default_license()).iri,
+        "upstream_share": str(DEFAULT_UPSTREAM_SHARE // 100),
+        "picked": {row.contribution.uri for row in pieces}, "piece_weights": {},
+        "others": [{"url": "", "weight": ""} for _ in range(OTHER_SLOTS)],
+    }
+    return await _render(request, project, pieces, values, {})
+
+
+async def post_work(request: Request) -> Response:
+    """Publish the work as the project and open its credits, or show the form again."""
+    project, curator = await require_curating(request)
+    pieces = await list_submissions(project, SubmissionState.SELECTED)
+    values = _values(await read_form(request), pieces)
+    errors: dict[str, str] = {}
+    if not values["title"]:
+        errors["title"] = "Give the work a title."
+    entries = _source_entries(values, pieces)
+    if not entries:
+        errors["sources"] = "Tick at least one selected piece, or give the address of another work."
+    sources, upstream_share = parse_source_fields({"sources": entries, "upstream_share": values["upstream_share"]}, errors)
+    if errors:
+        return await _render(request, project, pieces, values, errors, status_code=422)
+    draft = Draft(title=values["title"], source=values["text"], license=values["license"],
+                  sources=sources, upstream_share=upstream_share)
+    try:
+        work = await publish_project_work(project, curator, draft, request.app.state.fetcher)
+    except HitError as exc:
+        return await _render(request, project, pieces, values, {"work": exc.message}, status_code=exc.status_code)
+    urls: InstanceUrls = request.app.state.urls
+    return RedirectResponse(urls.project_credits(project.slug, str(work.local_id)), status_code=303)
+
+
+async def _render(
+    request: Request, project: Project, pieces: list[ProjectSubmission], values: dict[str, Any],
+    errors: dict[str, str], status_code: int = 200,
+) -> Response:
+    context = {
+        "project": project, "values": values, "errors": errors,
+        "pieces": [
+            {"id": row.id, "uri": row.contribution.uri, "label": label_of(row.contribution), "href": page_url(row.contribution),
+             "by": actor_handle(author_of(row.contribution)), "kind": row.contribution.kind,
+             "picked": row.contribution.uri in values["picked"], "weight": values["piece_weights"].get(row.id, "")}
+            for row in pieces
+        ],
+        "licenses": license_choices(),
+        "limits": {"title": MAX_TITLE, "text": MAX_BODY},
+    }
+    return await render(request, "project_work_new.html", context, status_code=status_code)
