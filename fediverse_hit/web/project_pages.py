@@ -52,7 +52,7 @@ async def render_project(request: Request, project: Project) -> Response:
         "licence": licence_view(project.license),
         "challenges": await challenge_views(project),
         "selected": await selected_cards(project, viewer_actor, urls),
-        "works": await work_views(project, urls),
+        "works": await work_views(project, viewer_actor, urls),
         "is_curator": is_curator,
         "waiting": len(await list_submissions(project, SubmissionState.PENDING)) if is_curator else 0,
         "back": request.url.path,

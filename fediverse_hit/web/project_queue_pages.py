@@ -58,6 +58,8 @@ async def _render(
     urls: InstanceUrls = request.app.state.urls
     rows = await list_submissions(project)
     cards = await build_cards([row.contribution for row in rows], curator, urls)
+    for card in cards:  # no Like / Boost as yourself here: Select is the project's boost
+        card["actions_url"] = ""
     entries: list[dict[str, Any]] = [
         {"card": card, "uri": row.contribution.uri, "id": row.id, "state": row.state,
          "note": row.decision_note, "decided_at": row.decided_at}

@@ -13,7 +13,7 @@ from fediverse_hit.services.challenges import is_open, list_challenges, open_the
 from fediverse_hit.services.submissions import list_submissions
 from fediverse_hit.store.models import Actor, Project
 from fediverse_hit.store.project_works import list_project_works
-from fediverse_hit.web.contribution_cards import build_cards, label_of, page_url
+from fediverse_hit.web.contribution_cards import build_cards, page_url
 
 SHOWN_SELECTED = 24  # the newest selected pieces on the page; the collection has them all
 
@@ -35,13 +35,13 @@ async def selected_cards(project: Project, viewer: Actor | None, urls: InstanceU
     return await build_cards(shown[:SHOWN_SELECTED], viewer, urls)
 
 
-async def work_views(project: Project, urls: InstanceUrls) -> list[dict[str, Any]]:
-    """The project's works, newest first, each with its page and its credits page."""
+async def work_views(project: Project, viewer: Actor | None, urls: InstanceUrls) -> list[dict[str, Any]]:
+    """The project's works, newest first, each as a card with its credits page."""
+    works = await list_project_works(project)
+    cards = await build_cards([work.contribution for work in works], viewer, urls)
     return [
-        {"label": label_of(work.contribution), "href": page_url(work.contribution),
-         "published": work.contribution.published_at,
-         "credits_href": urls.project_credits(project.slug, str(work.contribution.local_id))}
-        for work in await list_project_works(project)
+        {"card": card, "credits_href": urls.project_credits(project.slug, str(work.contribution.local_id))}
+        for work, card in zip(works, cards, strict=True)
     ]
 
 

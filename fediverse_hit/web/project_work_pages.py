@@ -19,7 +19,7 @@ from fediverse_hit.protocol.vocabulary import SubmissionState
 from fediverse_hit.services.contribution_rules import MAX_BODY, MAX_TITLE, Draft, default_license, license_choices
 from fediverse_hit.services.submissions import list_submissions
 from fediverse_hit.store.models import Project, ProjectSubmission
-from fediverse_hit.web.contribution_cards import actor_handle, author_of, label_of, page_url
+from fediverse_hit.web.contribution_cards import build_cards, label_of
 from fediverse_hit.web.project_access import require_curating
 from fediverse_hit.web.remix_form import parse_source_fields
 from fediverse_hit.web.rendering import render
@@ -98,15 +98,25 @@ async def _render(
     request: Request, project: Project, pieces: list[ProjectSubmission], values: dict[str, Any],
     errors: dict[str, str], status_code: int = 200,
 ) -> Response:
+    cards = await build_cards([row.contribution for row in pieces], None, request.app.state.urls)
     context = {
         "project": project, "values": values, "errors": errors,
         "pieces": [
-            {"id": row.id, "uri": row.contribution.uri, "label": label_of(row.contribution), "href": page_url(row.contribution),
-             "by": actor_handle(author_of(row.contribution)), "kind": row.contribution.kind,
+            {"id": row.id, "uri": row.contribution.uri, "label": card["label"], "href": card["page_url"],
+             "by": card["author"]["handle"], "kind": card["kind_label"], "thumbnail": _thumbnail(card),
              "picked": row.contribution.uri in values["picked"], "weight": values["piece_weights"].get(row.id, "")}
-            for row in pieces
+            for row, card in zip(pieces, cards, strict=True)
         ],
+        "others_open": any(other["url"] or other["weight"] for other in values["others"]) or not pieces,
         "licenses": license_choices(),
         "limits": {"title": MAX_TITLE, "text": MAX_BODY},
     }
     return await render(request, "project_work_new.html", context, status_code=status_code)
+
+
+def _thumbnail(card: dict[str, Any]) -> dict[str, str] | None:
+    """A small picture of a piece (its first image, or a recording's cover), unless sensitive."""
+    first = card["attachments"][0] if card["attachments"] else None
+    if first is None or card["sensitive"] or not (first["kind"] == "image" or first.get("poster_url")):
+        return None
+    return {"src": first.get("thumbnail_url") or first.get("poster_url") or first["url"], "alt": first["alt"]}
