@@ -3,7 +3,7 @@
 selects and declines in the queue, composes a work from the selected pieces, and the work's
 credits page lists everyone with the hand-computed shares. Then the project page as a visitor sees
 it on a phone: nothing wider than the screen, challenges open before closed, the consent sentence,
-works linked to their credits. Screenshots at 1280 and 390 of the project page, the queue and the
+works (with their own picture) linked to their credits. Screenshots at 1280 and 390 of the project page, the queue and the
 compose form go to `HIT_SCREENSHOT_DIR` when set (else the test's tmp dir)."""
 
 from __future__ import annotations
@@ -182,6 +182,10 @@ def test_curator_selects_composes_and_the_credits_show_it(server_url: str, datab
             page.get_by_label("Text", exact=True).fill("Painted from your pieces.")
             page.get_by_label("Weight of “Cranes at dusk” (%)").fill("75")
             page.get_by_label("Share of the credit for the sources (%)").fill("60")
+            mural_png = tmp_path / "mural.png"
+            mural_png.write_bytes(harbour_png(1200, 700, (250, 210, 150)))
+            page.get_by_label("Picture, recording or video").set_input_files(str(mural_png))
+            page.get_by_label("Description for people who cannot see or hear it").fill("The finished mural on the harbour wall")
             for name, width in WIDTHS.items():
                 page.set_viewport_size({"width": width, "height": 900})
                 page.screenshot(path=str(shots / f"project-compose-{name}.png"), full_page=True)
@@ -224,6 +228,8 @@ def check_visitor_layout(playwright: Any, server_url: str, shots: Path, expect: 
             selected = page.get_by_role("region", name="Selected pieces")
             expect(selected.get_by_role("img", name="Cranes against an orange evening sky")).to_be_visible()
             expect(page.get_by_role("link", name="Credits of “Harbour mural”")).to_be_visible()
+            works = page.get_by_role("region", name="Works")
+            expect(works.get_by_role("img", name="The finished mural on the harbour wall")).to_be_visible()
             follow = page.get_by_role("link", name="Log in to follow").bounding_box()
             assert follow is not None and follow["x"] + follow["width"] <= width
             page.close()

@@ -4,9 +4,12 @@ same function as the C2S outbox, then its credits page opens. Form errors keep w
 
 from __future__ import annotations
 
-import pytest
+import io
 
-from fediverse_hit.store.models import Contribution, Notification, Project, ProjectSubmission, ProjectWork
+import pytest
+from PIL import Image
+
+from fediverse_hit.store.models import Contribution, MediaAttachment, Notification, Project, ProjectSubmission, ProjectWork
 from tests.asgi_forms import HTML, csrf_from, log_in
 from tests.inbox_harness import InboxHarness
 from tests.remix_steps import person_with_token, post
@@ -131,3 +134,47 @@ async def test_a_compose_form_with_errors_keeps_what_was_typed(inbox: InboxHarne
     nothing = await inbox.client.post(COMPOSE, data={"csrf_token": fields["csrf_token"], "title": "Empty"})
     assert "Tick at least one selected piece" in nothing.text
     assert await ProjectWork.all().count() == 0
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 90, 160)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def test_the_works_file_is_kept_across_an_error_and_attached(inbox: InboxHarness, mural: Project) -> None:
+    tide = await _own_work(inbox, "ada", "Tide")
+    await log_in(inbox.client, "ada")
+    await _submit(inbox, tide)
+    await _select_all(inbox)
+    token = await csrf_from(inbox.client, COMPOSE)
+    fields = {"csrf_token": token, "title": "", "piece": [tide], "alt": "The mural, finished", "upstream_share": "50"}
+    first = await inbox.client.post(COMPOSE, data=fields, files={"file": ("mural.png", _png(), "image/png")})
+    assert first.status_code == 422 and "Give the work a title." in first.text
+    [stored] = await MediaAttachment.all().prefetch_related("owner")
+    assert stored.owner.uri == mural.actor.uri  # the work's author, the project's Group
+    assert f'name="media_id" value="{stored.id}"' in first.text
+    fields.update(title="Harbour mural", media_id=str(stored.id))
+    response = await inbox.client.post(COMPOSE, data=fields)
+    assert response.status_code == 303, response.text
+    work = await ProjectWork.get().prefetch_related("contribution")
+    attached = await MediaAttachment.get(id=stored.id)
+    assert (attached.contribution_id, attached.description) == (work.contribution.id, "The mural, finished")  # type: ignore[attr-defined]
+
+
+async def test_a_file_of_someone_else_named_in_the_form_is_not_attached(inbox: InboxHarness, mural: Project) -> None:
+    # Tried: the hidden media_id field names Ada's own upload, not one stored for the project.
+    tide = await _own_work(inbox, "ada", "Tide")
+    await log_in(inbox.client, "ada")
+    token = await csrf_from(inbox.client, SUBMIT)
+    upload = await inbox.client.post("/api/media", data={"csrf_token": token, "description": "Ada's"},
+                                     files={"file": ("a.png", _png(), "image/png")})
+    assert upload.status_code == 201, upload.text
+    await _submit(inbox, tide)
+    await _select_all(inbox)
+    token = await csrf_from(inbox.client, COMPOSE)
+    fields = {"csrf_token": token, "title": "Harbour mural", "piece": [tide], "media_id": upload.json()["id"]}
+    response = await inbox.client.post(COMPOSE, data=fields)
+    assert response.status_code == 303, response.text
+    [adas] = await MediaAttachment.all()
+    assert adas.contribution_id is None  # type: ignore[attr-defined]
