@@ -41,6 +41,8 @@ def _in_a_week() -> str:
 async def test_the_queue_lists_a_submission_and_selecting_it_tells_the_creator(inbox: InboxHarness, mural: Project) -> None:
     note_id = await _zoe_submits(inbox, mural)
     await log_in(inbox.client, "alice")
+    notifications = await inbox.client.get("/notifications", headers=HTML)
+    assert '<a href="http://hit.test/projects/mural/queue">Select or decline in City Mural\'s queue</a>' in notifications.text
     page = await inbox.client.get(QUEUE, headers=HTML)
     assert page.status_code == 200
     assert "Waiting for a decision (1)" in page.text and "harbour at dawn" in page.text
