@@ -106,9 +106,10 @@ def outbox(client: httpx.Client, path: str, token: str, body: dict[str, Any]) ->
     return response.headers["location"]
 
 
-def submit_pieces(base_url: str, tokens: dict[str, str]) -> None:
+def submit_pieces(base_url: str, tokens: dict[str, str]) -> str:
     """Ada and Bo submit by addressing their posts to the project, as from any server; Alice
-    posts one challenge over C2S (it will be the closed one)."""
+    posts one challenge over C2S (it will be the closed one) and uploads the cover. Returns the
+    cover's URL."""
     project = f"{base_url}/projects/harbour"
     public = "https://www.w3.org/ns/activitystreams#Public"
     with httpx.Client(base_url=base_url, timeout=15) as client:
@@ -123,7 +124,7 @@ def submit_pieces(base_url: str, tokens: dict[str, str]) -> None:
         deadline = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
         outbox(client, "/projects/harbour/outbox", tokens["alice"], {"type": "Create", "object": {
             "type": "Note", "name": "First call: faces of the quay", "content": "Portraits of people who work here.", "endTime": deadline}})
-    return cover["url"]  # type: ignore[no-any-return]
+    return str(cover["url"])
 
 
 def test_curator_selects_composes_and_the_credits_show_it(server_url: str, database_url: str, tmp_path: Path) -> None:

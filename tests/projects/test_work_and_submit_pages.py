@@ -152,7 +152,7 @@ async def test_the_works_file_is_kept_across_an_error_and_attached(inbox: InboxH
     first = await inbox.client.post(COMPOSE, data=fields, files={"file": ("mural.png", _png(), "image/png")})
     assert first.status_code == 422 and "Give the work a title." in first.text
     [stored] = await MediaAttachment.all().prefetch_related("owner")
-    assert stored.owner.uri == mural.actor.uri  # the work's author, the project's Group
+    assert stored.owner is not None and stored.owner.uri == mural.actor.uri  # the work's author, the project's Group
     assert f'name="media_id" value="{stored.id}"' in first.text
     fields.update(title="Harbour mural", media_id=str(stored.id))
     response = await inbox.client.post(COMPOSE, data=fields)
