@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from fediverse_hit.federation.client_objects import draft_from_object
 from fediverse_hit.federation.fetcher import Fetcher
+from fediverse_hit.federation.project_challenges import publish_challenge
 from fediverse_hit.federation.project_submissions import select_submission
 from fediverse_hit.federation.project_works import publish_project_work
 from fediverse_hit.federation.publishing import publish_contribution
 from fediverse_hit.protocol.vocab import PUBLIC_COLLECTION
-from fediverse_hit.services.challenges import record_challenge
 from fediverse_hit.services.contribution_rules import Draft
 from fediverse_hit.services.projects import ProjectDraft, create_project
 from fediverse_hit.store.models import Actor, Contribution, Project
@@ -56,13 +57,10 @@ async def seed_demo_project(people: dict[str, Actor], fetcher: Fetcher) -> DemoP
     group = project.actor.uri
     deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(days=CHALLENGE_DAYS)
 
-    async def as_challenge(contribution: Contribution) -> object:
-        return await record_challenge(project, contribution, ada, deadline)
-
-    await publish_contribution(project.actor, Draft(
-        title="Sounds of the harbour", language="en", context=group,
+    await publish_challenge(project, ada, Draft(
+        title="Sounds of the harbour", language="en",
         source="Record the harbour at dawn: gulls, ropes, engines. Audio, songs or drawings welcome.",
-    ), fetcher, before_publish=as_challenge)
+    ), deadline, fetcher)
     foghorn = await publish_contribution(bashir, Draft(
         title="Foghorn in D", language="en", addressed=(group,), context=group,
         source="A bass line under the morning foghorn, for Harbour Sounds.",
@@ -72,10 +70,10 @@ async def seed_demo_project(people: dict[str, Actor], fetcher: Fetcher) -> DemoP
         source="Three gulls on a bollard, drawn before sunrise. For Harbour Sounds.",
     ), fetcher)
     await select_submission(project, ada, foghorn.uri, urls)
-    work = await publish_project_work(project, ada, {
+    work = await publish_project_work(project, ada, draft_from_object({
         "type": "Note", "to": [PUBLIC_COLLECTION], "name": "Harbour at dawn",
         "content": "Bashir's foghorn under Ada's poem: the project's first piece.",
         "fhit:sources": [{"object": foghorn.uri, "fhit:weight": 7000}, {"object": poem.uri, "fhit:weight": 3000}],
         "fhit:upstreamShare": 6000,
-    }, fetcher)
+    }, urls.project_collection(project.slug, "followers")), fetcher)
     return DemoProject(project, ada, work)

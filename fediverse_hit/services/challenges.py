@@ -53,3 +53,22 @@ async def list_challenges(project: Project) -> list[ProjectChallenge]:
     return await ProjectChallenge.filter(project=project, contribution__deleted_at=None).order_by(
         "-id"
     ).prefetch_related("contribution")
+
+
+def challenge_text(brief: str, kinds: list[str], works: list[str]) -> str:
+    """The Markdown of a challenge posted from the web form: the brief, then the kinds of media
+    wanted and the works to remix as plain lines and links, which every fediverse reader shows
+    (a challenge's own `fhit:sources` would make it a work, so works to remix are links)."""
+    parts = [brief.strip()]
+    if kinds:
+        parts.append(f"Wanted: {', '.join(kinds)}.")
+    if works:
+        parts.append("Works to remix:\n\n" + "\n".join(f"- <{url}>" for url in works))
+    return "\n\n".join(part for part in parts if part)
+
+
+def open_then_closed(challenges: list[ProjectChallenge], now: datetime) -> list[ProjectChallenge]:
+    """Open challenges first, the nearest deadline first; then closed ones, the latest closed first."""
+    open_ones = sorted((c for c in challenges if is_open(c, now)), key=lambda c: c.end_time)
+    closed = sorted((c for c in challenges if not is_open(c, now)), key=lambda c: c.end_time, reverse=True)
+    return open_ones + closed

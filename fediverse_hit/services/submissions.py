@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 
 from fediverse_hit.errors import ValidationFailed
-from fediverse_hit.protocol.vocabulary import NotificationKind, SubmissionState
+from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES, NotificationKind, SubmissionState
 from fediverse_hit.services.notifications import notify
 from fediverse_hit.services.projects import require_curator
 from fediverse_hit.store.actors import find_actor_by_uri
@@ -44,14 +44,36 @@ async def record_submissions(contribution: Contribution, author: Actor) -> list[
         return []
     recorded = []
     for project in await projects_addressed(contribution):
-        try:
-            submission = await ProjectSubmission.create(project=project, contribution=contribution)
-        except IntegrityError:
-            continue  # submitted already (an edit, or the same Create twice)
-        recorded.append(submission)
-        for curator in await list_curators(project):
-            await notify(curator, NotificationKind.SUBMISSION, author, contribution)
+        submission = await _queue(project, contribution, author)
+        if submission is not None:
+            recorded.append(submission)
     return recorded
+
+
+async def _queue(project: Project, contribution: Contribution, author: Actor) -> ProjectSubmission | None:
+    """Queue `contribution` for `project`'s curators and tell them; None if it was queued before."""
+    try:
+        submission = await ProjectSubmission.create(project=project, contribution=contribution)
+    except IntegrityError:
+        return None  # submitted already (an edit, or the same Create twice)
+    for curator in await list_curators(project):
+        await notify(curator, NotificationKind.SUBMISSION, author, contribution)
+    return submission
+
+
+async def submit_own_work(project: Project, author: Actor, contribution: Contribution) -> ProjectSubmission:
+    """`author` submits one of their existing works to `project` (the project page's submit
+    form): consent to its use in the project's works. ValidationFailed says why not."""
+    if contribution.author_id != author.id or contribution.deleted_at is not None:  # type: ignore[attr-defined]
+        raise ValidationFailed("You can submit only your own works.")
+    if contribution.visibility not in OPEN_VISIBILITIES:
+        raise ValidationFailed("Only public or unlisted works can be submitted: the project's curators and followers must see them.")
+    if author.id == project.actor_id:  # type: ignore[attr-defined]
+        raise ValidationFailed("A project's own posts are not submissions to it.")
+    submission = await _queue(project, contribution, author)
+    if submission is None:
+        raise ValidationFailed("You submitted that work to this project already.")
+    return submission
 
 
 async def find_submission(project: Project, contribution_uri: str) -> ProjectSubmission:

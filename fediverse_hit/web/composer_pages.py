@@ -41,6 +41,7 @@ from fediverse_hit.web.remix_form import (
     read_source_fields,
     source_slots,
 )
+from fediverse_hit.web.project_submit_pages import submission_draft, submission_target
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.security_headers import PAGE_POLICY
 from fediverse_hit.web.source_picker import add_picked_source, build_picker, chosen_step
@@ -48,7 +49,10 @@ from fediverse_hit.web.sessions import MAX_FORM_BYTES, read_form, require_accoun
 
 # upload.js sends the form with XMLHttpRequest to show progress, which needs `connect-src 'self'`.
 COMPOSER_POLICY = PAGE_POLICY + "; connect-src 'self'"
-TEXT_FIELDS = ("title", "source", "kind", "summary", "language", "license", "visibility", "in_reply_to", "quote_policy")
+# `project`: the slug of a project this contribution is submitted to (its submit page links here).
+TEXT_FIELDS = (
+    "title", "source", "kind", "summary", "language", "license", "visibility", "in_reply_to", "quote_policy", "project",
+)
 # Who may quote a work (FEP-044f); "" keeps the author's default from the settings.
 QUOTE_POLICY_LABELS = {
     "": "As in my settings",
@@ -137,6 +141,7 @@ async def composer_form(request: Request) -> Response:
     values: dict[str, Any] = {name: "" for name in TEXT_FIELDS}
     values.update(sensitive=False, alts=[""] * MAX_ATTACHMENTS, kept_ids=[], descriptions={})
     values["in_reply_to"] = request.query_params.get("in_reply_to", "")
+    values["project"] = request.query_params.get("project", "")
     values["license"] = (await default_license()).iri
     values["visibility"] = Visibility.PUBLIC
     values.update(empty_source_fields(request.query_params.get("remix", "")))
@@ -171,6 +176,8 @@ async def publish(request: Request) -> Response:
     try:
         draft = draft_of(values, values["kept_ids"], values["descriptions"])
         draft = replace(draft, sources=sources, upstream_share=upstream_share)
+        if values["project"]:
+            draft = await submission_draft(draft, values["project"])
         contribution = await publish_asking_consent(author, draft, request.app.state.fetcher)
     except HitError as exc:
         return await render_composer(request, account, values, {"composer": exc.message}, status_code=exc.status_code)
@@ -254,6 +261,7 @@ async def render_composer(
         "free_slots": max(0, MAX_ATTACHMENTS - len(kept)),
         "more_open": any(values["alts"][1:]) or any(key.startswith("file_") and key != "file_1" for key in errors),
         "reply_to": await _reply_target(author, values["in_reply_to"]),
+        "submitting_to": None if editing else await submission_target(values.get("project", "")),
         "licenses": license_choices(),
         "kinds": KINDS,
         "visibilities": VISIBILITY_LABELS,

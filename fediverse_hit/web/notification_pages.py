@@ -13,7 +13,7 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.vocabulary import NotificationKind
 from fediverse_hit.services.contribution_rules import visible_among
 from fediverse_hit.services.notifications import list_notifications, mark_all_read
-from fediverse_hit.store.models import Actor, Contribution, Notification
+from fediverse_hit.store.models import Actor, Contribution, Notification, ProjectSubmission
 from fediverse_hit.web.contribution_cards import actor_link, label_of, page_url
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import read_form, require_account
@@ -36,15 +36,18 @@ WORDING: dict[str, str] = {
 
 
 def notification_dict(
-    notification: Notification, urls: InstanceUrls, visible: set[int], quote_requests_url: str = ""
+    notification: Notification, urls: InstanceUrls, visible: set[int], quote_requests_url: str = "",
+    queues: dict[int, tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     """One notification as the template shows it: the contribution only while the recipient may
     see it (`visible`: ids decided by `can_view`'s rule; deleted ones are never in it). A quote
-    request also links to the page where it is answered."""
+    request also links to the page where it is answered, a submission to the project's queue
+    (`queues`: contribution id → (project title, queue URL))."""
     contribution, sender = notification.contribution, notification.from_actor
     assert isinstance(sender, Actor) and (contribution is None or isinstance(contribution, Contribution))
     live = contribution if contribution is not None and contribution.id in visible else None
     answer = quote_requests_url if notification.kind == NotificationKind.QUOTE_REQUEST else ""
+    queue = (queues or {}).get(contribution.id) if contribution is not None and notification.kind == NotificationKind.SUBMISSION else None
     return {
         "id": notification.id,
         "kind": notification.kind,
@@ -52,8 +55,20 @@ def notification_dict(
         "from": actor_link(sender, urls),
         "contribution": {"label": label_of(live), "href": page_url(live)} if live else None,
         "answer_url": answer,
+        "queue": {"project": queue[0], "href": queue[1]} if queue else None,
         "created": notification.created_at,
         "unread": notification.read_at is None,
+    }
+
+
+async def _queues(request: Request, curator: Actor, contribution_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """For submissions to projects `curator` curates: the project's title and its queue's URL."""
+    rows = await ProjectSubmission.filter(
+        contribution_id__in=contribution_ids, project__curators__actor_id=curator.id
+    ).prefetch_related("project")
+    return {
+        row.contribution_id: (row.project.title, str(request.url_for("project_queue", slug=row.project.slug)))  # type: ignore[attr-defined]
+        for row in rows
     }
 
 
@@ -74,7 +89,9 @@ async def notifications_page(request: Request) -> Response:
         await Contribution.fetch_for_list(contributions, "author")
     visible = await visible_among(me, contributions)
     answer_url = str(request.url_for("quote_requests"))
-    items = [notification_dict(row, request.app.state.urls, visible, answer_url) for row in rows]
+    submitted = [row.contribution.id for row in rows if row.kind == NotificationKind.SUBMISSION and isinstance(row.contribution, Contribution)]
+    queues = await _queues(request, me, submitted) if submitted else {}
+    items = [notification_dict(row, request.app.state.urls, visible, answer_url, queues) for row in rows]
     context = {
         "items": items,
         "any_unread": any(item["unread"] for item in items),

@@ -8,9 +8,7 @@ Anyone who is not a curator is refused (403).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,15 +16,14 @@ from starlette.responses import Response
 from fediverse_hit.errors import BadRequest, ValidationFailed
 from fediverse_hit.federation.client_objects import CONTRIBUTION_TYPES, draft_from_object
 from fediverse_hit.federation.project_actions import perform_project_action, project_action
+from fediverse_hit.federation.project_challenges import publish_challenge
 from fediverse_hit.federation.project_works import publish_project_work
-from fediverse_hit.federation.publishing import publish_contribution
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.json_documents import JsonDocumentError, read_json_object
 from fediverse_hit.protocol.remix_sources import SOURCES
 from fediverse_hit.protocol.vocabulary import ActivityType
-from fediverse_hit.services.challenges import parse_deadline, record_challenge
+from fediverse_hit.services.challenges import parse_deadline
 from fediverse_hit.services.projects import require_curator
-from fediverse_hit.store.models import Actor, Project
 from fediverse_hit.web.inbox import read_capped_body
 from fediverse_hit.web.outbox import MAX_C2S_BYTES, bearer_actor
 from fediverse_hit.web.project_documents import local_project
@@ -47,14 +44,18 @@ async def post_project_outbox(request: Request) -> Response:
     except JsonDocumentError as exc:
         raise BadRequest(f"The body must be a JSON object; it is {exc}.") from exc
     kind = document.get("type")
+    urls: InstanceUrls = request.app.state.urls
     if kind == ActivityType.CREATE or kind in CONTRIBUTION_TYPES:
         note = document.get("object") if kind == ActivityType.CREATE else document
         if not isinstance(note, dict) or note.get("type") not in CONTRIBUTION_TYPES:
             raise ValidationFailed(f"Create needs an embedded {' or '.join(CONTRIBUTION_TYPES)} object.")
+        draft = draft_from_object(note, urls.project_collection(project.slug, "followers"))
         if SOURCES in note:
-            work = await publish_project_work(project, curator, note, request.app.state.fetcher)
-            return Response(status_code=201, headers={"Location": work.uri})
-        return await _challenge(project, curator, note, request)
+            published = await publish_project_work(project, curator, draft, request.app.state.fetcher)
+        else:
+            deadline = parse_deadline(note.get("endTime"), datetime.now(UTC))
+            published = await publish_challenge(project, curator, draft, deadline, request.app.state.fetcher)
+        return Response(status_code=201, headers={"Location": published.uri})
     action = project_action(document, project, request.app.state.urls)
     if action is None:
         if kind == ActivityType.ADD:
@@ -68,14 +69,3 @@ async def post_project_outbox(request: Request) -> Response:
         return Response(status_code=200)
     return Response(status_code=201, headers={"Location": announced})
 
-
-async def _challenge(project: Project, curator: Actor, note: dict[str, Any], request: Request) -> Response:
-    urls: InstanceUrls = request.app.state.urls
-    group = project.actor
-    deadline = parse_deadline(note.get("endTime"), datetime.now(UTC))
-    draft = draft_from_object(note, urls.project_collection(project.slug, "followers"))
-    draft = replace(draft, context=group.uri)
-    contribution = await publish_contribution(
-        group, draft, request.app.state.fetcher, before_publish=lambda c: record_challenge(project, c, curator, deadline)
-    )
-    return Response(status_code=201, headers={"Location": contribution.uri})

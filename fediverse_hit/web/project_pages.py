@@ -3,23 +3,23 @@ form that creates one."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError, ValidationFailed
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.services.challenges import is_open, list_challenges
+from fediverse_hit.protocol.vocabulary import SubmissionState
 from fediverse_hit.services.projects import (
     DEFAULT_COMMENT_DAYS,
     DEFAULT_POOL_BP,
     ProjectDraft,
     create_project,
 )
+from fediverse_hit.services.submissions import list_submissions
 from fediverse_hit.store.follows import count_followers, find_follow
 from fediverse_hit.store.models import Project
 from fediverse_hit.store.projects import list_curators, list_projects
+from fediverse_hit.web.project_views import challenge_views, licence_view, selected_cards, work_views
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import current_account, read_form, require_account
 
@@ -29,11 +29,13 @@ async def render_project(request: Request, project: Project) -> Response:
     urls: InstanceUrls = request.app.state.urls
     actor = project.actor
     viewer = await current_account(request)
+    viewer_actor = await viewer.actor if viewer is not None else None
     follow_state = "none"
-    if viewer is not None:
-        follow = await find_follow(await viewer.actor, actor)
+    if viewer_actor is not None:
+        follow = await find_follow(viewer_actor, actor)
         follow_state = follow.state if follow else "none"
     curators = await list_curators(project)
+    is_curator = viewer_actor is not None and any(c.id == viewer_actor.id for c in curators)
     context = {
         "project": project,
         "actor": actor,
@@ -47,19 +49,15 @@ async def render_project(request: Request, project: Project) -> Response:
         "follow_state": follow_state,
         "followers": await count_followers(actor),
         "pool_percent": f"{project.pool_bp / 100:g}",
-        "challenges": await _challenges(project),
-        "is_curator": viewer is not None and any(c.id == viewer.actor_id for c in curators),  # type: ignore[attr-defined]
+        "licence": licence_view(project.license),
+        "challenges": await challenge_views(project),
+        "selected": await selected_cards(project, viewer_actor, urls),
+        "works": await work_views(project, viewer_actor, urls),
+        "is_curator": is_curator,
+        "waiting": len(await list_submissions(project, SubmissionState.PENDING)) if is_curator else 0,
+        "back": request.url.path,
     }
     return await render(request, "project.html", context)
-
-
-async def _challenges(project: Project) -> list[dict[str, object]]:
-    now = datetime.now(UTC)
-    return [
-        {"title": row.contribution.title or "Challenge", "href": row.contribution.uri,
-         "html": row.contribution.content_html, "end_time": row.end_time, "open": is_open(row, now)}
-        for row in await list_challenges(project)
-    ]
 
 
 async def projects_index(request: Request) -> Response:

@@ -75,12 +75,14 @@ def parse_source_fields(values: dict[str, Any], errors: dict[str, str]) -> tuple
     requests: list[SourceRequest] = []
     for n, entry in enumerate(values["sources"], start=1):
         url, weight_text = entry["url"], entry["weight"]
+        # An entry may name its own fields and label (the compose-work form's selected pieces).
+        label = entry.get("label") or f"Source {n}"
         if not url.lower().startswith(("https://", "http://")):
-            errors[f"source_url_{n}"] = f"Source {n}: give the address of a work (starting with https://)."
+            errors[entry.get("url_key") or f"source_url_{n}"] = f"{label}: give the address of a work (starting with https://)."
             continue
         weight = parse_percent(weight_text) if weight_text else None
         if weight_text and weight is None:
-            errors[f"source_weight_{n}"] = f"Source {n}: the weight must be a percentage from 0 to 100."
+            errors[entry.get("weight_key") or f"source_weight_{n}"] = f"{label}: the weight must be a percentage from 0 to 100."
         requests.append(SourceRequest(url, weight))
     if not values["sources"]:
         return (), None
