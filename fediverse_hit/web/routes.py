@@ -16,6 +16,7 @@ from fediverse_hit.web import (
     contribution_pages,
     domain_block_pages,
     earnings_pages,
+    history_pages,
     inbox,
     media,
     media_api,
@@ -90,6 +91,7 @@ def build_routes() -> list[BaseRoute]:
             contribution_documents.contribution_version,
             name="contribution_version",
         ),
+        Route("/contributions/{local_id:int}/history", history_pages.history_page, name="contribution_history"),
         Route("/contributions/{local_id:int}/chain", contribution_documents.contribution_chain, name="contribution_chain"),
         Route(
             "/contributions/{local_id:int}/quote-authorizations/{row_id:int}",
@@ -127,6 +129,7 @@ def build_routes() -> list[BaseRoute]:
             methods=["POST"],
             name="revoke_token",
         ),
+        Route("/admin", admin_pages.admin_page, name="admin"),
         Route("/admin/registrations", admin_pages.registrations_page, methods=["GET"], name="admin_registrations"),
         Route("/admin/registrations", admin_pages.update_registrations, methods=["POST"]),
         Route("/settings/delete", account_pages.delete_account_form, methods=["GET"], name="delete_account"),
