@@ -1,5 +1,5 @@
-"""The composer: `GET/POST /contributions/new` (files travel in the same multipart form) and
-`GET/POST /contributions/{id}/edit`. On any problem the form comes back with the message and
+"""The composer: `GET/POST /contributions/new` (files travel in the same multipart form; editing
+is in composer_edit_pages.py). On any problem the form comes back with the message and
 everything typed kept; files already stored stay attached (as hidden ids) so nobody uploads twice.
 """
 
@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError, PayloadTooLarge
-from fediverse_hit.federation import publishing
 from fediverse_hit.federation.quote_requests import publish_asking_consent
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.licenses import license_by_iri
@@ -32,10 +31,9 @@ from fediverse_hit.services.contribution_rules import (
 )
 from fediverse_hit.services.media import MediaLimits, store_upload
 from fediverse_hit.store.contributions import find_contribution_by_uri
-from fediverse_hit.store.media_attachments import attachments_of, find_own_media
+from fediverse_hit.store.media_attachments import find_own_media
 from fediverse_hit.store.models import Account, Actor, Contribution, MediaAttachment
 from fediverse_hit.web.contribution_cards import VISIBILITY_LABELS, label_of, page_url
-from fediverse_hit.web.contribution_pages import own_contribution
 from fediverse_hit.web.remix_form import (
     describe_sources,
     empty_source_fields,
@@ -118,7 +116,7 @@ def max_composer_bytes(limits: MediaLimits) -> int:
     return MAX_ATTACHMENTS * (limits.largest_file + limits.image_bytes) + MAX_FORM_BYTES
 
 
-async def _store_files(
+async def store_files(
     request: Request, author: Actor, form: FormData, values: dict[str, Any], errors: dict[str, str]
 ) -> None:
     """Store each chosen file with its alt text; stored ones join `values["kept_ids"]`."""
@@ -169,7 +167,7 @@ async def publish(request: Request) -> Response:
     try:
         values = parse_values(form)
         errors: dict[str, str] = {}
-        await _store_files(request, author, form, values, errors)
+        await store_files(request, author, form, values, errors)
     finally:
         await form.close()
     step = chosen_step(values)
@@ -196,70 +194,6 @@ async def _published_at(contribution: Contribution) -> str:
     if parent is not None and parent.local and parent.deleted_at is None:
         return f"{parent.uri}?done=replied#c-{contribution.id}"
     return f"{contribution.uri}?done=published"
-
-
-def values_of(contribution: Contribution, media: list[MediaAttachment]) -> dict[str, Any]:
-    """The edit form filled with what is stored."""
-    return {
-        "title": contribution.title,
-        "source": contribution.source,
-        "kind": contribution.kind,
-        "summary": contribution.summary,
-        "language": contribution.language,
-        "license": contribution.license,
-        "visibility": contribution.visibility,
-        "in_reply_to": contribution.in_reply_to_uri or "",
-        "quote_policy": contribution.quote_policy,
-        "sensitive": contribution.sensitive,
-        "alts": [""] * MAX_ATTACHMENTS,
-        "kept_ids": [item.id for item in media],
-        "descriptions": {item.id: item.description for item in media},
-        "removed": set(),
-    }
-
-
-async def edit_form(request: Request) -> Response:
-    """`GET /contributions/{id}/edit`."""
-    account = await require_account(request)
-    _, contribution = await own_contribution(request, account)
-    media = (await attachments_of([contribution.id])).get(contribution.id, [])
-    return await render_composer(request, account, values_of(contribution, media), {}, editing=contribution)
-
-
-async def save_edit(request: Request) -> Response:
-    """`POST /contributions/{id}/edit`: a new version. Files may be removed and added (visibility
-    and the reply target stay)."""
-    account = await require_account(request)
-    author, contribution = await own_contribution(request, account)
-    limits = MediaLimits.from_settings(request.app.state.settings)
-    attached = [item.id for item in (await attachments_of([contribution.id])).get(contribution.id, [])]
-    try:
-        form = await read_form(request, max_bytes=max_composer_bytes(limits), max_files=2 * MAX_ATTACHMENTS)
-    except PayloadTooLarge:
-        media = (await attachments_of([contribution.id])).get(contribution.id, [])
-        problem = {"files": f"The files are too large: {limits.describe()}."}
-        return await render_composer(request, account, values_of(contribution, media), problem, editing=contribution, status_code=413)
-    try:
-        values = parse_values(form)
-        uploads = [i for i in values["kept_ids"] if i not in attached]  # stored on an earlier try
-        values["kept_ids"] = [*attached, *uploads]
-        errors: dict[str, str] = {}
-        await _store_files(request, author, form, values, errors)
-    finally:
-        await form.close()
-    values.update(visibility=contribution.visibility, in_reply_to=contribution.in_reply_to_uri or "", kind="")
-    files = attached_ids(values)
-    values["descriptions"] = {i: values["descriptions"].get(i, "") for i in values["kept_ids"]}
-    if errors:
-        return await render_composer(request, account, values, errors, editing=contribution, status_code=422)
-    try:
-        draft = draft_of(values, files, values["descriptions"])
-        await publishing.edit_contribution(author, contribution, draft, request.app.state.fetcher, files=files)
-    except HitError as exc:
-        errors = {"composer": exc.message}
-        status = exc.status_code
-        return await render_composer(request, account, values, errors, editing=contribution, status_code=status)
-    return RedirectResponse(f"{contribution.uri}?done=edited", status_code=303)
 
 
 async def _visible_parent(viewer: Actor, iri: str) -> Contribution | None:

@@ -11,6 +11,7 @@ from fediverse_hit.web import (
     activitypub,
     admin_licence_pages,
     admin_pages,
+    composer_edit_pages,
     composer_pages,
     contribution_documents,
     contribution_pages,
@@ -68,8 +69,8 @@ def build_routes() -> list[BaseRoute]:
         # Contribution pages: `/contributions/new` stays before every `/contributions/{id}` route.
         Route("/contributions/new", composer_pages.composer_form, methods=["GET"], name="composer"),
         Route("/contributions/new", composer_pages.publish, methods=["POST"]),
-        Route("/contributions/{local_id:int}/edit", composer_pages.edit_form, methods=["GET"], name="edit_contribution"),
-        Route("/contributions/{local_id:int}/edit", composer_pages.save_edit, methods=["POST"]),
+        Route("/contributions/{local_id:int}/edit", composer_edit_pages.edit_form, methods=["GET"], name="edit_contribution"),
+        Route("/contributions/{local_id:int}/edit", composer_edit_pages.save_edit, methods=["POST"]),
         Route("/contributions/{local_id:int}/family", remix_pages.family_page, name="contribution_family"),
         Route(
             "/contributions/{local_id:int}/verification",
