@@ -182,7 +182,7 @@ def test_composer_previews_files_counts_characters_and_explains_licences(
             browser.close()
 
 
-def test_edit_history_shows_what_changed(server_url: str, neighbourhood: dict[str, Any], tmp_path: Path) -> None:
+def test_pinning_in_place_then_the_edit_history_shows_what_changed(server_url: str, neighbourhood: dict[str, Any], tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     expect = sync_api.expect
     work = publish(neighbourhood["alice"], "Harbour", "Boats at dawn.\nGulls overhead.", (40, 110, 170))
@@ -194,6 +194,10 @@ def test_edit_history_shows_what_changed(server_url: str, neighbourhood: dict[st
             log_in(page, server_url, "alice")
             page.goto(work)
             expect(page.get_by_text("(edited")).to_have_count(0)
+            page.evaluate("window.stillThisPage = true")  # pinning, too, happens in place
+            page.get_by_role("button", name="Pin to your profile").click()
+            expect(page.get_by_role("button", name="Unpin from your profile")).to_be_focused()
+            assert page.evaluate("window.stillThisPage") is True
             page.get_by_role("link", name="Edit", exact=True).click()
             page.get_by_label("Text", exact=True).fill("Boats at dawn.\nFog over the water.")
             page.get_by_role("button", name="Save changes").click()
