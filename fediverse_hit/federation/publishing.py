@@ -10,7 +10,7 @@ direct ones. A remix (a Draft with sources) first has every source pinned
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -131,13 +131,16 @@ async def publish_contribution(
     return contribution
 
 
-async def edit_contribution(author: Actor, contribution: Contribution, draft: Draft, fetcher: Fetcher) -> Contribution:
-    """Keep a new version of `contribution` and send `Update` with it."""
+async def edit_contribution(
+    author: Actor, contribution: Contribution, draft: Draft, fetcher: Fetcher, *, files: Sequence[int] | None = None
+) -> Contribution:
+    """Keep a new version of `contribution` and send `Update` with it (`files` as in
+    services.contributions.edit_contribution)."""
     urls = fetcher.urls
     mentions = await resolve_mentions(draft.source, fetcher)
     addressed = await resolve_addressed(draft.addressed, fetcher)
     contribution = await service.edit_contribution(
-        author, contribution, draft, mentions=mentions, iris=urls, addressed=addressed
+        author, contribution, draft, mentions=mentions, iris=urls, addressed=addressed, files=files
     )
     note = await publish_version(contribution, urls)
     await contribution_published(contribution)

@@ -31,7 +31,7 @@ from fediverse_hit.store.contributions import (
     set_hashtags,
     set_mentions,
 )
-from fediverse_hit.store.media_attachments import attach_media
+from fediverse_hit.store.media_attachments import attach_media, replace_attachments
 from fediverse_hit.store.models import Actor, Contribution, MediaAttachment
 
 
@@ -127,18 +127,24 @@ async def edit_contribution(
     mentions: Mapping[str, Actor],
     iris: ContributionIris,
     addressed: Sequence[Actor] = (),
+    files: Sequence[int] | None = None,
 ) -> Contribution:
     """Change the text, warning, language, licence and alt texts (of this contribution's own
-    files); the version number goes up.
+    files); the version number goes up. `files`, when given, become its files in that order
+    (kept ones and fresh uploads; the kind follows them); None keeps the files as they are.
 
-    Visibility, the files and the contribution replied to stay as published (as on Mastodon).
+    Visibility and the contribution replied to stay as published (as on Mastodon).
     """
     _ensure_author(author, contribution)
     check_draft(draft)
     rendered = _render(draft, mentions, iris)
     parent = await Contribution.get_or_none(id=contribution.in_reply_to_id).prefetch_related("author")  # type: ignore[attr-defined]
     async with in_transaction():
-        attached = await MediaAttachment.filter(contribution=contribution).only("id")
+        if files is not None:
+            attached = await replace_attachments(contribution.id, author.id, files)
+            contribution.kind = kind_for("", [item.kind for item in attached])
+        else:
+            attached = await MediaAttachment.filter(contribution=contribution).only("id")
         await _describe_media(author, draft.media_descriptions, [media.id for media in attached])
         contribution.title = draft.title.strip()
         contribution.source = draft.source

@@ -50,6 +50,17 @@ async def find_current_versions(contributions: Sequence[Contribution]) -> dict[i
     return {int(contribution_id): str(text) for contribution_id, text in rows}
 
 
+async def stored_versions(contribution_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+    """Every kept version (number, document text) of each contribution, by id, in one query."""
+    rows = await ContributionVersion.filter(contribution_id__in=list(contribution_ids)).values_list(
+        "contribution_id", "number", "document_json"
+    )
+    found: dict[int, list[tuple[int, str]]] = {}
+    for contribution_id, number, text in rows:
+        found.setdefault(int(contribution_id), []).append((int(number), str(text)))
+    return found
+
+
 async def store_version(contribution: Contribution, number: int, document_json: str) -> None:
     """Keep version `number` as published; an existing version is never overwritten."""
     await ContributionVersion.get_or_create(

@@ -70,6 +70,11 @@ async def list_pending_requests(actor: Actor) -> list[Follow]:
     return await Follow.filter(followed=actor, state=FollowState.PENDING).order_by("id").prefetch_related("follower")
 
 
+async def count_pending_requests(actor: Actor) -> int:
+    """How many follow requests wait for `actor`'s approval."""
+    return await Follow.filter(followed=actor, state=FollowState.PENDING).count()
+
+
 async def list_followers(actor: Actor) -> list[Actor]:
     """Every accepted follower (for fan-out)."""
     return [f.follower for f in await Follow.filter(followed=actor, state=FollowState.ACCEPTED).prefetch_related("follower")]

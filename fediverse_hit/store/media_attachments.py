@@ -78,6 +78,26 @@ async def attach_media(contribution_id: int, owner_id: int, media_ids: Sequence[
     return await MediaAttachment.filter(id__in=list(media_ids)).order_by("position")
 
 
+async def replace_attachments(contribution_id: int, owner_id: int, media_ids: Sequence[int]) -> list[MediaAttachment]:
+    """Make `media_ids`, in this order, the files of a contribution being edited: files it keeps,
+    then the owner's fresh uploads. Files left out are detached, not deleted: earlier versions
+    still show them. All or nothing, as attach_media."""
+    if len(set(media_ids)) != len(media_ids):
+        raise ValidationFailed("The same attachment is listed twice.")
+    async with in_transaction():
+        await MediaAttachment.filter(contribution_id=contribution_id).exclude(id__in=list(media_ids)).update(
+            contribution_id=None
+        )
+        for position, media_id in enumerate(media_ids):
+            mine = Q(contribution_id=contribution_id) | Q(owner_id=owner_id, contribution_id=None)
+            claimed = await MediaAttachment.filter(mine, id=media_id).update(
+                contribution_id=contribution_id, position=position
+            )
+            if claimed != 1:
+                raise ValidationFailed(f"Attachment {media_id} is not one of your uploads.")
+    return await MediaAttachment.filter(contribution_id=contribution_id).order_by("position")
+
+
 async def attachments_of(contribution_ids: Iterable[int]) -> dict[int, list[MediaAttachment]]:
     """The attachments of each contribution, in position order (contributions without any are absent)."""
     ids = list(contribution_ids)

@@ -1,4 +1,5 @@
-"""Admin pages: who may sign up (registration mode) and invite codes."""
+"""Admin pages: the overview with the admin sub-navigation, who may sign up (registration mode)
+and invite codes."""
 
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ async def require_admin(request: Request) -> Account:
     if not account.is_admin:
         raise Forbidden("Only administrators of this instance can see this page.")
     return account
+
+
+async def admin_page(request: Request) -> Response:
+    """`/admin`: one entry in the header for administrators, leading to every admin page."""
+    await require_admin(request)
+    return await render(request, "admin.html", {})
 
 
 async def registrations_page(request: Request) -> Response:

@@ -1,5 +1,5 @@
-"""The composer: `GET/POST /contributions/new` (files travel in the same multipart form) and
-`GET/POST /contributions/{id}/edit`. On any problem the form comes back with the message and
+"""The composer: `GET/POST /contributions/new` (files travel in the same multipart form; editing
+is in composer_edit_pages.py). On any problem the form comes back with the message and
 everything typed kept; files already stored stay attached (as hidden ids) so nobody uploads twice.
 """
 
@@ -13,8 +13,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError, PayloadTooLarge
-from fediverse_hit.federation import publishing
 from fediverse_hit.federation.quote_requests import publish_asking_consent
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.licenses import license_by_iri
 from fediverse_hit.protocol.quote_consent import QuotePolicy
 from fediverse_hit.protocol.vocabulary import Visibility
 from fediverse_hit.services.contribution_rules import (
@@ -30,10 +31,9 @@ from fediverse_hit.services.contribution_rules import (
 )
 from fediverse_hit.services.media import MediaLimits, store_upload
 from fediverse_hit.store.contributions import find_contribution_by_uri
-from fediverse_hit.store.media_attachments import attachments_of, find_own_media
+from fediverse_hit.store.media_attachments import find_own_media
 from fediverse_hit.store.models import Account, Actor, Contribution, MediaAttachment
 from fediverse_hit.web.contribution_cards import VISIBILITY_LABELS, label_of, page_url
-from fediverse_hit.web.contribution_pages import own_contribution
 from fediverse_hit.web.remix_form import (
     describe_sources,
     empty_source_fields,
@@ -43,6 +43,7 @@ from fediverse_hit.web.remix_form import (
 )
 from fediverse_hit.web.project_submit_pages import submission_draft, submission_target
 from fediverse_hit.web.rendering import render
+from fediverse_hit.web.reply_mentions import reply_mentions
 from fediverse_hit.web.security_headers import PAGE_POLICY
 from fediverse_hit.web.source_picker import add_picked_source, build_picker, chosen_step
 from fediverse_hit.web.sessions import MAX_FORM_BYTES, read_form, require_account
@@ -76,6 +77,7 @@ def parse_values(form: FormData) -> dict[str, Any]:
     kept = [int(v) for v in form.getlist("media_id") if isinstance(v, str) and v.isdigit()]
     values["kept_ids"] = kept[:MAX_ATTACHMENTS]
     values["descriptions"] = {i: _text(form, f"description_{i}") for i in values["kept_ids"]}
+    values["removed"] = {int(v) for v in form.getlist("remove_media") if isinstance(v, str) and v.isdigit()}
     values.update(read_source_fields(form))
     return values
 
@@ -97,6 +99,11 @@ def draft_of(values: dict[str, Any], media_ids: list[int], descriptions: dict[in
     )
 
 
+def attached_ids(values: dict[str, Any]) -> list[int]:
+    """The files to publish with: those kept, less those ticked "Remove"."""
+    return [i for i in values["kept_ids"] if i not in values["removed"]]
+
+
 def _upload(form: FormData, name: str) -> UploadFile | None:
     value = form.get(name)
     return value if isinstance(value, UploadFile) and value.filename else None
@@ -113,14 +120,14 @@ def max_composer_bytes(limits: MediaLimits) -> int:
     return MAX_ATTACHMENTS * (limits.largest_file + limits.image_bytes) + MAX_FORM_BYTES
 
 
-async def _store_files(
+async def store_files(
     request: Request, author: Actor, form: FormData, values: dict[str, Any], errors: dict[str, str]
 ) -> None:
     """Store each chosen file with its alt text; stored ones join `values["kept_ids"]`."""
     settings = request.app.state.settings
     limits = MediaLimits.from_settings(settings)
     for n, upload, cover in _chosen_files(form):
-        if len(values["kept_ids"]) >= MAX_ATTACHMENTS:
+        if len(attached_ids(values)) >= MAX_ATTACHMENTS:
             errors[f"file_{n}"] = f"At most {MAX_ATTACHMENTS} files can be attached."
             continue
         try:
@@ -139,9 +146,12 @@ async def composer_form(request: Request) -> Response:
     """`GET /contributions/new` (`?in_reply_to=<IRI>` to reply)."""
     account = await require_account(request)
     values: dict[str, Any] = {name: "" for name in TEXT_FIELDS}
-    values.update(sensitive=False, alts=[""] * MAX_ATTACHMENTS, kept_ids=[], descriptions={})
+    values.update(sensitive=False, alts=[""] * MAX_ATTACHMENTS, kept_ids=[], descriptions={}, removed=set())
     values["in_reply_to"] = request.query_params.get("in_reply_to", "")
     values["project"] = request.query_params.get("project", "")
+    parent = await _visible_parent(await account.actor, values["in_reply_to"])
+    if parent is not None:
+        values["source"] = await reply_mentions(await account.actor, parent)
     values["license"] = (await default_license()).iri
     values["visibility"] = Visibility.PUBLIC
     values.update(empty_source_fields(request.query_params.get("remix", "")))
@@ -162,7 +172,7 @@ async def publish(request: Request) -> Response:
     try:
         values = parse_values(form)
         errors: dict[str, str] = {}
-        await _store_files(request, author, form, values, errors)
+        await store_files(request, author, form, values, errors)
     finally:
         await form.close()
     step = chosen_step(values)
@@ -174,68 +184,55 @@ async def publish(request: Request) -> Response:
     if errors:
         return await render_composer(request, account, values, errors, status_code=422)
     try:
-        draft = draft_of(values, values["kept_ids"], values["descriptions"])
+        draft = draft_of(values, attached_ids(values), values["descriptions"])
         draft = replace(draft, sources=sources, upstream_share=upstream_share)
         if values["project"]:
             draft = await submission_draft(draft, values["project"])
         contribution = await publish_asking_consent(author, draft, request.app.state.fetcher)
     except HitError as exc:
         return await render_composer(request, account, values, {"composer": exc.message}, status_code=exc.status_code)
-    return RedirectResponse(f"{contribution.uri}?done=published", status_code=303)
+    return RedirectResponse(await _published_at(contribution), status_code=303)
 
 
-def values_of(contribution: Contribution, media: list[MediaAttachment]) -> dict[str, Any]:
-    """The edit form filled with what is stored."""
-    return {
-        "title": contribution.title,
-        "source": contribution.source,
-        "kind": contribution.kind,
-        "summary": contribution.summary,
-        "language": contribution.language,
-        "license": contribution.license,
-        "visibility": contribution.visibility,
-        "in_reply_to": contribution.in_reply_to_uri or "",
-        "quote_policy": contribution.quote_policy,
-        "sensitive": contribution.sensitive,
-        "alts": [""] * MAX_ATTACHMENTS,
-        "kept_ids": [item.id for item in media],
-        "descriptions": {item.id: item.description for item in media},
-    }
+async def _published_at(contribution: Contribution) -> str:
+    """Where the author lands after publishing: a reply to a work here in its thread, at the
+    reply; anything else on its own page."""
+    parent = await find_contribution_by_uri(contribution.in_reply_to_uri) if contribution.in_reply_to_uri else None
+    if parent is not None and parent.local and parent.deleted_at is None:
+        return f"{parent.uri}?done=replied#c-{contribution.id}"
+    return f"{contribution.uri}?done=published"
 
 
-async def edit_form(request: Request) -> Response:
-    """`GET /contributions/{id}/edit`."""
-    account = await require_account(request)
-    _, contribution = await own_contribution(request, account)
-    media = (await attachments_of([contribution.id])).get(contribution.id, [])
-    return await render_composer(request, account, values_of(contribution, media), {}, editing=contribution)
-
-
-async def save_edit(request: Request) -> Response:
-    """`POST /contributions/{id}/edit`: a new version (visibility, files and reply target stay)."""
-    account = await require_account(request)
-    author, contribution = await own_contribution(request, account)
-    values = parse_values(await read_form(request))
-    media = (await attachments_of([contribution.id])).get(contribution.id, [])
-    ids = [item.id for item in media]
-    values.update(kept_ids=ids, visibility=contribution.visibility, in_reply_to=contribution.in_reply_to_uri or "")
-    values["descriptions"] = {i: values["descriptions"].get(i, "") for i in ids}
-    values["kind"] = contribution.kind
-    try:
-        draft = draft_of(values, ids, values["descriptions"])
-        await publishing.edit_contribution(author, contribution, draft, request.app.state.fetcher)
-    except HitError as exc:
-        errors = {"composer": exc.message}
-        status = exc.status_code
-        return await render_composer(request, account, values, errors, editing=contribution, status_code=status)
-    return RedirectResponse(f"{contribution.uri}?done=edited", status_code=303)
+async def _visible_parent(viewer: Actor, iri: str) -> Contribution | None:
+    """The contribution at `iri` when `viewer` may see it (and so reply to it)."""
+    parent = await find_contribution_by_uri(iri) if iri else None
+    if parent is None or parent.deleted_at is not None or not await can_view(viewer, parent):
+        return None
+    return parent
 
 
 async def _reply_target(viewer: Actor, iri: str) -> dict[str, str] | None:
-    parent = await find_contribution_by_uri(iri) if iri else None
-    if parent is None or not await can_view(viewer, parent):
+    parent = await _visible_parent(viewer, iri)
+    if parent is None:
         return None
     return {"label": label_of(parent), "href": page_url(parent), "visibility": parent.visibility}
+
+
+def _kept_file(media: MediaAttachment, values: dict[str, Any], urls: InstanceUrls) -> dict[str, Any]:
+    """A stored file shown in the form: a thumbnail for images, its alt text, whether it is to go."""
+    preview = media.thumbnail_filename or (media.filename if media.kind == "image" else None) or media.cover_filename
+    return {
+        "id": media.id,
+        "kind": media.kind,
+        "description": values["descriptions"].get(media.id, media.description),
+        "preview_url": urls.media(preview) if preview else "",
+        "removed": media.id in values["removed"],
+    }
+
+
+def _licence_name(iri: str) -> str:
+    found = license_by_iri(iri) if iri else None
+    return found.name if found else ""
 
 
 async def render_composer(
@@ -249,16 +246,16 @@ async def render_composer(
     status_code: int = 200,
 ) -> Response:
     author = await account.actor
+    urls: InstanceUrls = request.app.state.urls
     kept = await find_own_media(author, values["kept_ids"]) if values["kept_ids"] else []
     context = {
         "values": values,
         "errors": errors,
         "editing": editing,
         "action": f"{editing.uri}/edit" if editing else request.url_for("composer"),
-        "kept": [
-            {"id": m.id, "kind": m.kind, "description": values["descriptions"].get(m.id, m.description)} for m in kept
-        ],
-        "free_slots": max(0, MAX_ATTACHMENTS - len(kept)),
+        "kept": [_kept_file(m, values, urls) for m in kept],
+        "free_slots": max(0, MAX_ATTACHMENTS - len([m for m in kept if m.id not in values["removed"]])),
+        "licence_name": _licence_name(values["license"]),
         "more_open": any(values["alts"][1:]) or any(key.startswith("file_") and key != "file_1" for key in errors),
         "reply_to": await _reply_target(author, values["in_reply_to"]),
         "submitting_to": None if editing else await submission_target(values.get("project", "")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.licenses import license_by_iri
 from fediverse_hit.protocol.vocabulary import ContributionKind, Visibility
 from fediverse_hit.services.contribution_rules import can_pin, is_open, visible_among
+from fediverse_hit.services.edit_history import visible_edits
 from fediverse_hit.store.interactions import Counts, boosted_by, interaction_counts, liked_by
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Actor, Contribution, MediaAttachment
@@ -49,6 +51,7 @@ class PageBatch:
     liked: set[int]
     boosted: set[int]
     parents: dict[str, Contribution]
+    edited: dict[int, datetime]  # when each visibly edited contribution last was (edit_history)
 
 
 def safe_href(value: str | None) -> str:
@@ -136,6 +139,7 @@ async def load_batch(contributions: Sequence[Contribution], viewer: Actor | None
         liked=await liked_by(viewer, ids) if viewer else set(),
         boosted=await boosted_by(viewer, ids) if viewer else set(),
         parents=parents,
+        edited=await visible_edits(contributions),
     )
 
 
@@ -208,7 +212,8 @@ def card_dict(
         "language": contribution.language,
         "author": actor_link(author_of(contribution), urls),
         "published": contribution.published_at,
-        "edited": contribution.edited_at,
+        "edited": batch.edited.get(contribution.id),
+        "history_url": f"{actions_url(contribution)}/history" if local_id else "",
         "attachments": [file for file in files if file["url"]],  # remote files without an http(s) URL are left out
         "license": _license(contribution.license),
         "counts": batch.counts.get(contribution.id, Counts()),

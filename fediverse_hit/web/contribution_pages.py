@@ -22,6 +22,7 @@ from fediverse_hit.web.contribution_cards import VISIBILITY_LABELS, build_cards
 from fediverse_hit.web.contribution_meta import page_meta
 from fediverse_hit.web.quote_pages import consent_line
 from fediverse_hit.web.remix_family_views import build_remix_view
+from fediverse_hit.web.reply_mentions import reply_mentions
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.security_headers import PAGE_POLICY
 from fediverse_hit.web.sessions import current_account, read_form, require_account
@@ -89,6 +90,7 @@ async def _render_work(
         "visibilities": VISIBILITY_LABELS,
         "quote_consent": await consent_line(contribution),
         "remix": await build_remix_view(contribution, viewer, urls),
+        "reply_prefill": await reply_mentions(viewer, contribution) if viewer is not None else "",
         **extra,
     }
     return await render(request, "contribution.html", context, status_code=status_code)
@@ -98,6 +100,7 @@ def _notice(request: Request) -> str:
     notices = {
         "published": "Your contribution was published.",
         "edited": "Your changes were saved.",
+        "replied": "Your reply was published.",
         "pinned": "Pinned to your profile.",
         "unpinned": "Unpinned from your profile.",
     }
@@ -151,7 +154,7 @@ async def _pin(request: Request, pinned: bool) -> Response:
     contribution = await local_contribution(request)
     await publishing.set_pinned(await account.actor, contribution, pinned, request.app.state.urls)
     done = "pinned" if pinned else "unpinned"
-    return RedirectResponse(f"{contribution.uri}?done={done}", status_code=303)
+    return RedirectResponse(f"{contribution.uri}?done={done}#c-{contribution.id}", status_code=303)
 
 
 async def pin(request: Request) -> Response:

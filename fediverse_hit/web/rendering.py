@@ -1,4 +1,4 @@
-"""Rendering a page template with what every page needs (viewer, CSRF token, unread count)."""
+"""Rendering a page template with what every page needs (viewer, CSRF token, the header's counts)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fediverse_hit.services.notifications import unread_count
-from fediverse_hit.store.models import Account
+from fediverse_hit.store.follows import count_pending_requests
 from fediverse_hit.web.sessions import csrf_token, current_account
 from fediverse_hit.web.validators import PRIVATE_PAGE
 
@@ -16,12 +16,15 @@ from fediverse_hit.web.validators import PRIVATE_PAGE
 async def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
-    """Render `template` with `context` plus `viewer`, `csrf_token` and `unread_notifications`."""
+    """Render `template` with `context` plus `viewer`, `csrf_token`, `unread_notifications` and
+    `pending_follow_requests` (the header shows its link only when there are any)."""
     viewer = await current_account(request)
+    actor = await viewer.actor if viewer is not None else None
     full = {
         "viewer": viewer,
         "csrf_token": csrf_token(request),
-        "unread_notifications": await _unread(viewer),
+        "unread_notifications": await unread_count(actor) if actor is not None else 0,
+        "pending_follow_requests": await count_pending_requests(actor) if actor is not None else 0,
         **context,
     }
     response: Response = request.app.state.templates.TemplateResponse(
@@ -32,7 +35,3 @@ async def render(
         response.headers["Cache-Control"] = PRIVATE_PAGE
     return response
 
-
-async def _unread(viewer: Account | None) -> int:
-    """The nav's unread-notification count (0 for anonymous visitors)."""
-    return await unread_count(await viewer.actor) if viewer is not None else 0

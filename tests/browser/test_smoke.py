@@ -126,6 +126,7 @@ def test_sign_up_log_in_edit_profile_and_see_it(server_url: str, tmp_path: Path)
             page.get_by_role("button", name="Sign up").click()
             page.wait_for_url(f"{server_url}/settings")
 
+            page.get_by_text("Menu", exact=True).click()
             page.get_by_role("button", name="Log out").click()
             page.wait_for_url(f"{server_url}/")
             expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
@@ -136,6 +137,7 @@ def test_sign_up_log_in_edit_profile_and_see_it(server_url: str, tmp_path: Path)
             page.get_by_role("button", name="Log in").click()
             page.wait_for_url(f"{server_url}/@alice")
 
+            page.get_by_text("Menu", exact=True).click()  # the header's <details> menu
             page.get_by_role("link", name="Settings", exact=True).click()
             page.get_by_label("Display name").fill("Alice Liddell")
             page.get_by_label("Bio").fill("I draw rabbits and clocks.")

@@ -16,7 +16,7 @@ from tests.asgi_forms import HTML, csrf_from
 
 pytestmark = pytest.mark.anyio
 
-UNREAD = re.compile(r'Notifications <span class="count">(\d+)<span class="visually-hidden"> unread</span>')
+UNREAD = re.compile(r'Notifications(?:</span>)? <span class="count">(\d+)<span class="visually-hidden"> unread</span>')
 
 
 async def submit(client: httpx.AsyncClient, page: str, action: str, **fields: str) -> httpx.Response:

@@ -13,7 +13,7 @@ import pytest
 
 from fediverse_hit.federation.relationships import block_account, follow_account
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.store.models import Account, Actor
+from fediverse_hit.store.models import Account, Actor, Contribution
 from tests.asgi_forms import HTML
 from tests.web.test_contribution_pages import publish_page, submit
 
@@ -43,7 +43,7 @@ async def thread(client: httpx.AsyncClient, alice: Account, carol_client: httpx.
     answer = await submit(carol_client, parent, "/contributions/new", title=REPLY, source="Yes! #gardening",
                           in_reply_to=f"http://hit.test{parent}", visibility="public")
     assert answer.status_code == 303, answer.text
-    return Thread(parent, urlsplit(answer.headers["location"]).path)
+    return Thread(parent, urlsplit((await Contribution.get(title=REPLY)).uri).path)
 
 
 async def page(http: httpx.AsyncClient, path: str) -> str:
