@@ -37,6 +37,7 @@ async def comment_locally(proposal: PaymentProposal, author: Actor, text: str, f
     if len(body) > MAX_COMMENT_CHARS:
         raise ValidationFailed(f"A comment is at most {MAX_COMMENT_CHARS} characters.")
     project: Project = await proposal.project
+    group: Actor = await project.actor
     proposal_uri = fetcher.urls.project_payment(project.slug, proposal.id)
     content = "".join(f"<p>{html.escape(part)}</p>" for part in body.replace("\r\n", "\n").split("\n\n") if part.strip())
     note = {
@@ -47,7 +48,7 @@ async def comment_locally(proposal: PaymentProposal, author: Actor, text: str, f
         "inReplyTo": proposal_uri,
         "content": content,
         "published": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "to": [project.actor.uri],
+        "to": [group.uri],
         "cc": [PUBLIC],
     }
     comment = await keep_comment(proposal, author, note)

@@ -38,8 +38,8 @@ def reads_statements(actor: Actor) -> bool:
 async def finalize_proposal(proposal: PaymentProposal, fetcher: Fetcher) -> SentStatement:
     """Finalize `proposal` and send its statement. Conflict inside the window or the second time;
     nothing is changed then. The caller has checked who may finalize."""
+    check_finalizable(proposal, datetime.now(UTC))
     now = datetime.now(UTC).replace(microsecond=0)
-    check_finalizable(proposal, now)
     urls = fetcher.urls
     project: Project = await proposal.project
     group: Actor = await project.actor
@@ -69,7 +69,7 @@ async def _record_local(
     """Ledger entries for local contributors, as an inbound statement would make them."""
     if not people:
         return
-    group: Actor = project.actor
+    group: Actor = await project.actor
     project_json = json.dumps(
         project_to_ap(project, group, await list_curators(project), await list_active_keys(group), fetcher.urls)
     )
@@ -88,6 +88,7 @@ async def _send_notes(
     earning = await proposal.earning
     work: Contribution = await (await earning.work).contribution
     names = (project.title, work.title or "your work")
+    group: Actor = await project.actor
     for index, person in enumerate(recipients, start=1):
         handle = f"{person.username}@{person.domain}"
         note_id = urls.project_payment_note(project.slug, proposal.id, index)
@@ -95,6 +96,6 @@ async def _send_notes(
             note_id, statement, person.uri, handle, names, link=signed["id"], published=signed["published"]
         )
         create = {**{key: note[key] for key in ("to", "cc", "published")}, "@context": AS_CONTEXT,
-                  "id": f"{note_id}/activity", "type": "Create", "actor": project.actor.uri,
+                  "id": f"{note_id}/activity", "type": "Create", "actor": group.uri,
                   "object": {key: value for key, value in note.items() if key != "@context"}}
-        await enqueue_activity(create, project.actor, inboxes_for([person]))
+        await enqueue_activity(create, group, inboxes_for([person]))

@@ -72,6 +72,7 @@ async def open_proposal(
     """Record the earning and open its proposal over `credits` (the credits version's IRI and
     each actor's exact share); the comment window is the project's."""
     earning = check_earning(draft)
+    now = now.replace(microsecond=0)
     project: Project = await work.project
     credits_uri, shares = credits
     try:

@@ -10,7 +10,9 @@ from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError, ValidationFailed
 from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.currencies import format_amount
 from fediverse_hit.services.challenges import is_open, list_challenges
+from fediverse_hit.services.project_payments import list_proposals
 from fediverse_hit.services.projects import (
     DEFAULT_COMMENT_DAYS,
     DEFAULT_POOL_BP,
@@ -19,6 +21,7 @@ from fediverse_hit.services.projects import (
 )
 from fediverse_hit.store.follows import count_followers, find_follow
 from fediverse_hit.store.models import Project
+from fediverse_hit.store.project_works import list_project_works
 from fediverse_hit.store.projects import list_curators, list_projects
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import current_account, read_form, require_account
@@ -48,6 +51,9 @@ async def render_project(request: Request, project: Project) -> Response:
         "followers": await count_followers(actor),
         "pool_percent": f"{project.pool_bp / 100:g}",
         "challenges": await _challenges(project),
+        "payments": await _payments(project, urls),
+        "works": [{"uri": work.contribution.uri, "title": work.contribution.title or work.contribution.uri}
+                  for work in await list_project_works(project)],
         "is_curator": viewer is not None and any(c.id == viewer.actor_id for c in curators),  # type: ignore[attr-defined]
     }
     return await render(request, "project.html", context)
@@ -59,6 +65,15 @@ async def _challenges(project: Project) -> list[dict[str, object]]:
         {"title": row.contribution.title or "Challenge", "href": row.contribution.uri,
          "html": row.contribution.content_html, "end_time": row.end_time, "open": is_open(row, now)}
         for row in await list_challenges(project)
+    ]
+
+
+async def _payments(project: Project, urls: InstanceUrls) -> list[dict[str, str]]:
+    return [
+        {"href": urls.project_payment(project.slug, row.id),
+         "amount": format_amount(row.earning.amount, row.earning.currency),
+         "work": row.earning.work.contribution.title or "a work", "status": str(row.status)}
+        for row in await list_proposals(project)
     ]
 
 
