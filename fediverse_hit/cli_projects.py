@@ -1,6 +1,6 @@
 """The project commands of `fediverse-hit` (DESIGN §3, issue 17): `project create`, `project earning`
 (records an earning and opens its proposal; the proposal's URL is the last line printed),
-`project adjust` and `project finalize`. The operator at the command line acts for the curators."""
+`project adjust`, `project finalize` and `project resend`. The operator at the command line acts for the curators."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from fediverse_hit.errors import HitError
 from fediverse_hit.federation.fetcher import Fetcher
 from fediverse_hit.federation.http_client import create_http_client
 from fediverse_hit.federation.payment_proposals import adjust_and_publish, parse_adjustment, record_project_earning
-from fediverse_hit.federation.payment_statements import finalize_proposal
+from fediverse_hit.federation.payment_statements import finalize_proposal, resend_statement
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.project_payments import EarningDraft, find_proposal
 from fediverse_hit.services.projects import DEFAULT_COMMENT_DAYS, DEFAULT_POOL_BP, ProjectDraft, create_project
@@ -100,6 +100,14 @@ async def _cmd_project_finalize(settings: Settings, args: argparse.Namespace) ->
     await _with_fetcher(settings, work)
 
 
+async def _cmd_project_resend(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(fetcher: Fetcher) -> None:
+        sent = await resend_statement(await _proposal(args.proposal_url, fetcher.urls), fetcher)
+        print(f"Sending {sent.uri} again to every contributor on another server")
+
+    await _with_fetcher(settings, work)
+
+
 def _whole_number(text: str) -> int:
     """argparse type: a whole number of minor units (the payment checks say the cap)."""
     try:
@@ -141,3 +149,6 @@ def add_project_commands(commands: Any) -> None:
     finalize = project.add_parser("finalize", help="finalize a proposal after its comment window and send its statement")
     finalize.add_argument("proposal_url", metavar="PROPOSAL_URL")
     finalize.set_defaults(run=_cmd_project_finalize)
+    resend = project.add_parser("resend", help="send a final proposal's statement again (recorded once however often it comes)")
+    resend.add_argument("proposal_url", metavar="PROPOSAL_URL")
+    resend.set_defaults(run=_cmd_project_resend)

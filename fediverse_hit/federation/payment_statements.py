@@ -15,6 +15,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from fediverse_hit.errors import NotFound
 from fediverse_hit.federation.actor_documents import project_to_ap
 from fediverse_hit.federation.contribution_documents import sign_document
 from fediverse_hit.federation.fetcher import Fetcher
@@ -24,7 +25,7 @@ from fediverse_hit.protocol.payment_documents import PaymentKind, build_payment_
 from fediverse_hit.protocol.payment_notes import build_statement_note
 from fediverse_hit.protocol.vocab import AS_CONTEXT, FHIT_NAMESPACE
 from fediverse_hit.services.ledger import record_statement
-from fediverse_hit.services.project_payments import check_finalizable, mark_final, proposal_terms
+from fediverse_hit.services.project_payments import check_finalizable, find_statement_of, mark_final, proposal_terms
 from fediverse_hit.store.actors import list_active_keys
 from fediverse_hit.store.models import Actor, Contribution, PaymentProposal, Project, SentStatement
 from fediverse_hit.store.projects import list_curators
@@ -53,13 +54,32 @@ async def finalize_proposal(proposal: PaymentProposal, fetcher: Fetcher) -> Sent
     actors = await credited_actors(proposal, fetcher)
     await _record_local(signed, sent.document_json, project, [actor for actor in actors if actor.local], fetcher)
     remote = [actor for actor in actors if not actor.local]
-    create = {
-        "@context": AS_CONTEXT, "id": f"{statement_uri}/activity", "type": "Create", "actor": group.uri,
+    if remote:
+        await enqueue_activity(_create(signed, group, f"{statement_uri}/activity"), group, inboxes_for(remote))
+    await _send_notes(signed, [actor for actor in remote if not reads_statements(actor)], project, proposal, fetcher)
+    return sent
+
+
+def _create(signed: dict[str, Any], group: Actor, activity_id: str) -> dict[str, Any]:
+    """A `Create` embedding the signed statement whole (its @context too, so it verifies as sent)."""
+    return {
+        "@context": AS_CONTEXT, "id": activity_id, "type": "Create", "actor": group.uri,
         "published": signed["published"], "to": signed["to"], "object": signed,
     }
+
+
+async def resend_statement(proposal: PaymentProposal, fetcher: Fetcher) -> SentStatement:
+    """Send the kept statement again, in a new `Create`, to every remote contributor (a server that
+    lost it asks again); their ledgers record it once however often it comes. NotFound before
+    the proposal is final."""
+    sent = await find_statement_of(proposal)
+    if sent is None:
+        raise NotFound("This proposal is not final yet: it has no statement to send.")
+    group: Actor = await (await proposal.project).actor
+    remote = [actor for actor in await credited_actors(proposal, fetcher) if not actor.local]
     if remote:
+        create = _create(json.loads(sent.document_json), group, fetcher.urls.new_activity_id())
         await enqueue_activity(create, group, inboxes_for(remote))
-    await _send_notes(signed, [actor for actor in remote if not reads_statements(actor)], project, proposal, fetcher)
     return sent
 
 
