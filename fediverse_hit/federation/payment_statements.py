@@ -100,7 +100,7 @@ async def _record_local(
 async def _send_notes(
     signed: dict[str, Any], recipients: list[Actor], project: Project, proposal: PaymentProposal, fetcher: Fetcher
 ) -> None:
-    """A direct Note to each recipient, in its own `Create`, to that person's own inbox."""
+    """A direct Note to each recipient, in its own `Create`, to the inbox that reaches them."""
     if not recipients:
         return
     urls = fetcher.urls
