@@ -61,6 +61,9 @@ class PaymentProposal(Model):
     finalized_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
+    adjustments: fields.ReverseRelation[PaymentAdjustment]
+    comments: fields.ReverseRelation[PaymentComment]
+
     class Meta:
         table = "payment_proposals"
 
