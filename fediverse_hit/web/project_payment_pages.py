@@ -41,6 +41,13 @@ from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import current_account, read_form, require_account
 
 
+DONE_MESSAGES = {
+    "adjusted": "The adjustment is in the log below; the proposal as it now stands was sent to every contributor.",
+    "finalized": "Finalized: the signed statement is on its way to every contributor.",
+    "commented": "Your comment is below; it was sent to every contributor.",
+}
+
+
 async def _proposal(request: Request) -> tuple[Project, PaymentProposal]:
     project = await local_project(request.path_params["slug"])
     try:
@@ -85,11 +92,12 @@ async def proposal_page(request: Request) -> Response:
         "costs": format_amount(terms.earning.costs, currency),
         "pool": format_amount(pool, currency),
         "pool_percent": f"{terms.pool_share / 100:g}",
-        "lines": [{"actor": uri, "name": names[uri], "amount": format_amount(lines[uri], currency),
+        "lines": [{"actor": uri, "name": " ".join(names[uri]), "display": names[uri][0], "handle": names[uri][1],
+                   "amount": format_amount(lines[uri], currency),
                    "share": terms.shares.get(uri)} for uri in sorted(lines, key=lambda uri: (-lines[uri], uri))],
         "adjustments": [
-            {"when": row.created_at, "source": names.get(row.source_uri, row.source_uri),
-             "target": names.get(row.target_uri, row.target_uri), "amount": format_amount(row.amount, currency),
+            {"when": row.created_at, "source": " ".join(names.get(row.source_uri, (row.source_uri, ""))),
+             "target": " ".join(names.get(row.target_uri, (row.target_uri, ""))), "amount": format_amount(row.amount, currency),
              "reason": row.reason}
             for row in await list_adjustments(proposal)
         ],
@@ -101,16 +109,17 @@ async def proposal_page(request: Request) -> Response:
         "credits_href": proposal.credits_uri,
         "is_curator": viewer is not None and await is_curator(project, await viewer.actor),
         "viewer": viewer,
-        "message": request.query_params.get("done", ""),
+        "message": DONE_MESSAGES.get(request.query_params.get("done", ""), ""),
     }
     return await render(request, "project_payment.html", context)
 
 
-async def _name(uri: str) -> str:
+async def _name(uri: str) -> tuple[str, str]:
+    """(display name, @handle) of a credited actor; the IRI when it is not known here."""
     actor = await find_actor_by_uri(uri)
     if actor is None:
-        return uri
-    return f"{actor.name or actor.username} (@{actor.username}@{actor.domain})"
+        return uri, ""
+    return actor.name or actor.username, f"@{actor.username}@{actor.domain}"
 
 
 async def statement_document(request: Request) -> Response:
