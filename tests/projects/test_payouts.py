@@ -14,8 +14,16 @@ from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.protocol.integrity_proofs import verify_proof
 from fediverse_hit.protocol.payment_documents import PaymentKind, parse_payment_document
 from fediverse_hit.protocol.statement_verification import verify_payment_statement
-from fediverse_hit.store.models import LedgerEntry, PaymentAdjustment, PaymentProposal, ProjectEarning, SentStatement
-from fediverse_hit.store.models import Actor
+from fediverse_hit.store.models import (
+    Actor,
+    Contribution,
+    LedgerEntry,
+    PaymentAdjustment,
+    PaymentComment,
+    PaymentProposal,
+    ProjectEarning,
+    SentStatement,
+)
 from tests.inbox_harness import InboxHarness
 from tests.projects.payment_steps import ADA, ALICE, BO, HAND_LINES, H, form_post, paid_world, record_as
 from tests.remix_steps import AS2, ed25519_public_key
@@ -132,8 +140,7 @@ async def test_a_non_curator_cannot_adjust_or_finalize(inbox: InboxHarness, urls
     world = await paid_world(inbox.client, urls)
     proposal_url = (await record_as(inbox.client, "alice", world.work)).headers["location"]
     path = proposal_url.removeprefix(H)
-    await inbox.client.post("/logout", data={})
-    inbox.client.cookies.clear()
+    inbox.client.cookies.clear()  # Alice's session ends
     await record_as(inbox.client, "bo", world.work)  # logs Bo in (his own earning is refused: 403)
     moved = await form_post(inbox.client, path, f"{path}/adjust",
                             {"source": ALICE, "target": BO, "amount": "500", "reason": "I deserve it"})
@@ -184,8 +191,6 @@ async def test_a_reply_from_another_server_is_a_comment_shown_on_the_proposal(in
     await inbox.deliver(zoe.create(note, suffix="2"), zoe)  # the same note again: kept once
     page = await inbox.client.get(proposal_url.removeprefix(H), headers={"Accept": "text/html"})
     assert "Why does Bo get less than Ada?" in page.text and "x()" not in page.text
-    from fediverse_hit.store.models import PaymentComment
-
     assert await PaymentComment.all().count() == 1
 
 
@@ -196,6 +201,21 @@ async def test_a_reply_by_someone_else_than_its_sender_is_not_a_comment(inbox: I
     zoe, yan = inbox.network.person("zoe", "elsewhere.example"), inbox.network.person("yan", "elsewhere.example")
     note = yan.note(1, content="<p>Forged</p>", inReplyTo=proposal_url, to=[world.project.actor.uri], cc=[])
     await inbox.deliver(zoe.create(note), zoe)
-    from fediverse_hit.store.models import PaymentComment
-
     assert await PaymentComment.all().count() == 0
+
+
+async def test_a_proposal_or_announced_comment_from_another_project_is_taken_without_failing(
+    inbox: InboxHarness, urls: InstanceUrls
+) -> None:
+    # Tried: what a contributor's server receives from a project elsewhere — the proposal's Create
+    # and the project's Announce of a comment on it. Both are processed (not retried forever);
+    # neither becomes a contribution or a ledger entry.
+    await inbox.local_person("bo")
+    group = inbox.network.person("mural", "projects.example")
+    proposal = {"id": f"{group.actor_id}/payments/1", "type": "fhit:PaymentProposal", "attributedTo": group.actor_id,
+                "to": [f"{H}/users/bo"], "fhit:lines": [{"type": "fhit:PaymentLine", "actor": f"{H}/users/bo", "fhit:amount": 5}]}
+    await inbox.deliver(group.create(proposal), group)
+    comment = group.note(2, inReplyTo=proposal["id"], to=[f"{H}/users/bo"], cc=[])
+    await inbox.deliver(group.activity("Announce", comment, "3", to=[f"{H}/users/bo"]), group)
+    assert await Contribution.filter(uri=proposal["id"]).count() == 0
+    assert await LedgerEntry.all().count() == 0
