@@ -1,5 +1,6 @@
 """The `fediverse-hit` command line (DESIGN §3): init, serve, worker, user, token, project, demo,
-deliveries, verify, and the payment commands of `cli_payments.py`."""
+deliveries, verify, the project commands of `cli_projects.py` and the payment commands of
+`cli_payments.py`."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from fediverse_hit.cli_curators import add_curator_commands
 from fediverse_hit.cli_payments import add_payment_commands
+from fediverse_hit.cli_projects import add_project_commands
 from fediverse_hit.errors import HitError
 from fediverse_hit.federation.chain_verification import VerifyExit, verify_bundle, verify_online
 from fediverse_hit.federation.fetcher import Fetcher
@@ -32,7 +33,6 @@ from fediverse_hit.services.accounts import create_account
 from fediverse_hit.services.demo import seed_demo
 from fediverse_hit.services.media import MediaLimits
 from fediverse_hit.services.instance import ensure_instance_actor
-from fediverse_hit.services.projects import DEFAULT_COMMENT_DAYS, DEFAULT_POOL_BP, ProjectDraft, create_project
 from fediverse_hit.services.tokens import create_token
 from fediverse_hit.settings import Settings, check_domain, ensure_data_dir, load_settings
 from fediverse_hit.store.accounts import find_account
@@ -104,25 +104,6 @@ async def _cmd_token_create(settings: Settings, args: argparse.Namespace) -> Non
         token = await create_token(account, args.label)
         print(f"Token {args.label!r} for @{account.username}; keep it secret:", file=sys.stderr)
         print(token)
-
-    await _with_database(settings, work)
-
-
-async def _cmd_project_create(settings: Settings, args: argparse.Namespace) -> None:
-    async def work() -> None:
-        curators = []
-        for name in args.curator:
-            account = await find_account(name.lower())
-            if account is None or account.deleted_at is not None:
-                raise HitError(f"No user named {name!r}.")
-            curators.append(account.actor)
-        draft = ProjectDraft(
-            slug=args.slug, title=args.title, description=args.description,
-            pool_bp=args.pool, comment_days=args.comment_days,
-        )
-        project = await create_project(draft, curators, _urls(settings))
-        print(f"Created project @{project.slug}@{settings.domain}")
-        print(_urls(settings).project(project.slug))
 
     await _with_database(settings, work)
 
@@ -298,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     create_tok.add_argument("name", help="the user the token acts as")
     create_tok.add_argument("--label", default="cli", help="what the token is for")
     create_tok.set_defaults(run=_cmd_token_create)
-    _add_project_commands(commands)
+    add_project_commands(commands)
     verify = commands.add_parser(
         "verify",
         help="verify the attribution chain of a contribution",
@@ -318,19 +299,6 @@ def build_parser() -> argparse.ArgumentParser:
     migrations.add_argument("--name")
     migrations.set_defaults(run=_cmd_makemigrations, uses_data_dir=False)
     return parser
-
-
-def _add_project_commands(commands: Any) -> None:
-    project = commands.add_parser("project", help="manage projects").add_subparsers(dest="action", required=True)
-    create = project.add_parser("create", help="create a project (a Group actor) curated by local users")
-    create.add_argument("slug", help="the project's name, also its handle (people and projects never share one)")
-    create.add_argument("--title", required=True)
-    create.add_argument("--curator", action="append", required=True, help="a local user who curates it (repeat for more)")
-    create.add_argument("--description", default="")
-    create.add_argument("--pool", type=int, default=DEFAULT_POOL_BP, help="contributors' pool in basis points (default 5000)")
-    create.add_argument("--comment-days", type=int, default=DEFAULT_COMMENT_DAYS, help="comment window in days, ≥ 0 (default 14)")
-    create.set_defaults(run=_cmd_project_create)
-    add_curator_commands(project)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,6 +19,7 @@ from fediverse_hit.federation.contribution_documents import publish_version, sig
 from fediverse_hit.federation.fetcher import Fetcher
 from fediverse_hit.federation.http_client import FetchError
 from fediverse_hit.federation.outbox import enqueue_activity, inboxes_for
+from fediverse_hit.federation.payment_comments import proposal_project
 from fediverse_hit.federation.remote_actors import get_remote_actor, resolve_handle
 from fediverse_hit.federation.source_pinning import pin_sources
 from fediverse_hit.federation.urls import InstanceUrls
@@ -68,13 +69,19 @@ async def resolve_addressed(iris: tuple[str, ...], fetcher: Fetcher) -> list[Act
     return actors
 
 
-async def _parent(author: Actor, draft: Draft) -> Contribution | None:
+async def _parent(author: Actor, draft: Draft, fetcher: Fetcher) -> tuple[Contribution | None, Draft]:
+    """The contribution replied to, and the draft; a reply to another server's payment proposal
+    (a comment on it) has no parent here and is addressed to the proposal's project."""
     if draft.in_reply_to is None:
-        return None
+        return None, draft
     parent = await find_contribution_by_uri(draft.in_reply_to)
+    if parent is None and not fetcher.urls.is_local(draft.in_reply_to):
+        project = await proposal_project(draft.in_reply_to, fetcher)
+        if project is not None:
+            return None, replace(draft, addressed=(*draft.addressed, project))
     if parent is None or not await can_reply(author, parent):
         raise NotFound("The contribution you are replying to is not known here.")
-    return parent
+    return parent, draft
 
 
 async def _audience(contribution: Contribution) -> tuple[list[Actor], list[Actor]]:
@@ -106,7 +113,7 @@ async def publish_contribution(
     audience. `before_publish` records what the contribution is besides (a project's challenge or
     work) before its first version is built and signed."""
     urls = fetcher.urls
-    parent = await _parent(author, draft)
+    parent, draft = await _parent(author, draft, fetcher)
     pinned: tuple[PinnedSource, ...] = ()
     if draft.sources:
         check_draft(draft)  # refuse a bad draft before fetching any source

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 _USER_PATH = re.compile(r"^/users/([a-z0-9_.-]+)$")
 _CONTRIBUTION_PATH = re.compile(r"^/contributions/([0-9]{1,20})$")
 _PROJECT_PATH = re.compile(r"^/projects/([a-z0-9_.-]+)$")
+_PAYMENT_PATH = re.compile(r"^/projects/([a-z0-9_.-]+)/payments/([0-9]{1,18})$")
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,26 @@ class InstanceUrls:
     def project_credits_version(self, slug: str, work_local_id: str, version: int) -> str:
         """One signed version of a work's credits (each kept, so old versions stay readable)."""
         return f"{self.project_credits(slug, work_local_id)}/versions/{version}"
+
+    def project_payment(self, slug: str, proposal_id: int) -> str:
+        """A payment proposal of a project (fhit:PaymentProposal), also its page."""
+        return f"{self.project(slug)}/payments/{proposal_id}"
+
+    def project_payment_statement(self, slug: str, proposal_id: int) -> str:
+        """The statement that finalized a proposal (fhit:PaymentStatement)."""
+        return f"{self.project_payment(slug, proposal_id)}/statement"
+
+    def project_payment_note(self, slug: str, proposal_id: int, recipient_index: int) -> str:
+        """The direct Note summing up a statement for one contributor whose server does not read it."""
+        return f"{self.project_payment_statement(slug, proposal_id)}/notes/{recipient_index}"
+
+    def parse_project_payment(self, iri: str) -> tuple[str, int] | None:
+        """(slug, proposal id) if `iri` is one of our payment proposals, else None."""
+        parts = urlsplit(iri)
+        if f"{parts.scheme}://{parts.netloc}".lower() != self.base.lower() or parts.query or parts.fragment:
+            return None
+        match = _PAYMENT_PATH.match(parts.path)
+        return (match.group(1), int(match.group(2))) if match else None
 
     def parse_project(self, iri: str) -> str | None:
         """The slug if `iri` is one of our project actor IRIs, else None."""

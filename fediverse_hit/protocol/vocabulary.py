@@ -118,3 +118,10 @@ class SubmissionState(StrEnum):
     PENDING = "pending"
     SELECTED = "selected"
     DECLINED = "declined"
+
+
+class ProposalStatus(StrEnum):
+    """A payment proposal: open for comments and adjustments, then final (its statement sent)."""
+
+    OPEN = "open"
+    FINAL = "final"

@@ -106,7 +106,7 @@ async def create_contribution(
             title=draft.title.strip(), source=draft.source, content_html=rendered.html,
             summary=draft.summary.strip(), sensitive=draft.sensitive or bool(draft.summary.strip()),
             language=draft.language, license=license_iri, visibility=draft.visibility,
-            in_reply_to_uri=parent.uri if parent else None, in_reply_to=parent,
+            in_reply_to_uri=parent.uri if parent else draft.in_reply_to, in_reply_to=parent,
             context_uri=draft.context or (parent.context_uri if parent else None), published_at=now,
             quote_policy=draft.quote_policy,
         )

@@ -8,7 +8,9 @@ from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import HitError, ValidationFailed
 from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.protocol.currencies import format_amount
 from fediverse_hit.protocol.vocabulary import SubmissionState
+from fediverse_hit.services.project_payments import list_proposals
 from fediverse_hit.services.projects import (
     DEFAULT_COMMENT_DAYS,
     DEFAULT_POOL_BP,
@@ -18,6 +20,7 @@ from fediverse_hit.services.projects import (
 from fediverse_hit.services.submissions import list_submissions
 from fediverse_hit.store.follows import count_followers, find_follow
 from fediverse_hit.store.models import Project
+from fediverse_hit.store.project_works import list_project_works
 from fediverse_hit.store.projects import list_curators, list_projects
 from fediverse_hit.web.project_views import challenge_views, licence_view, selected_cards, work_views
 from fediverse_hit.web.rendering import render
@@ -56,8 +59,24 @@ async def render_project(request: Request, project: Project) -> Response:
         "is_curator": is_curator,
         "waiting": len(await list_submissions(project, SubmissionState.PENDING)) if is_curator else 0,
         "back": request.url.path,
+        "payments": await _payments(project, urls, is_curator),
     }
     return await render(request, "project.html", context)
+
+
+async def _payments(project: Project, urls: InstanceUrls, is_curator: bool) -> dict[str, object]:
+    """The payments section: proposals with their status; for curators, the works that can earn."""
+    proposals = [
+        {"href": urls.project_payment(project.slug, row.id),
+         "amount": format_amount(row.earning.amount, row.earning.currency),
+         "work": row.earning.work.contribution.title or "a work", "status": str(row.status)}
+        for row in await list_proposals(project)
+    ]
+    works = [
+        {"uri": work.contribution.uri, "title": work.contribution.title or work.contribution.uri}
+        for work in await list_project_works(project)
+    ] if is_curator else []
+    return {"proposals": proposals, "earning_works": works}
 
 
 async def projects_index(request: Request) -> Response:

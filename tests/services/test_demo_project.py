@@ -1,6 +1,7 @@
 """`fediverse-hit demo` seeds a project: an open challenge by the Group, two submissions (one
 selected, one waiting), a work of the selected piece and Ada's poem, and its signed credits as
-computed by hand; a second run makes nothing new."""
+computed by hand, an earning finalized into each contributor's ledger; a second run makes
+nothing new."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fediverse_hit.federation.demo_remixes import seed_demo_remixes
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.demo import seed_demo
 from fediverse_hit.services.demo_contributions import seed_demo_contributions
+from fediverse_hit.services.ledger import list_earnings
 from fediverse_hit.services.media import MediaLimits
 from fediverse_hit.store.actors import find_local_actor
 from fediverse_hit.store.models import Actor, Project, ProjectChallenge, ProjectSubmission
@@ -52,6 +54,11 @@ async def test_the_demo_seeds_a_project_with_a_credited_work_once(
     shares = {item["actor"]: (item["fhit:role"], item["fhit:share"]) for item in credits["orderedItems"]}
     assert shares == {"http://hit.test/users/ada": ("curator", 5800), "http://hit.test/users/bashir": ("contributor", 4200)}
     assert credits["proof"]["verificationMethod"] == "http://hit.test/projects/harbour#ed25519-key"
+
+    # The earning (48,000 − 8,000 costs) × the 50 % pool = 20,000 cents, split 58/42 and finalized
+    # at once (a 0-day window): one ledger line each on their own server.
+    earned = {name: [(line.amount, line.currency) for line in await list_earnings(people[name])] for name in ("ada", "bashir")}
+    assert earned == {"ada": [(11600, "EUR")], "bashir": [(8400, "EUR")]}
 
     assert await seed_demo_project(people, app.state.fetcher) is None
     assert await Project.all().count() == 1

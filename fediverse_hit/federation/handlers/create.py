@@ -14,6 +14,7 @@ from typing import Any
 
 from fediverse_hit.federation.fetcher import parse_json_object
 from fediverse_hit.federation.handlers.context import HandlerContext
+from fediverse_hit.federation.handlers.payment_comment import receive_comment, replied_proposal
 from fediverse_hit.federation.handlers.payment_statement import receive_statement
 from fediverse_hit.federation.handlers.relevance import MAX_ADDRESSEES, may_concern_us
 from fediverse_hit.federation.host_health import host_of
@@ -62,9 +63,14 @@ async def read_contribution(remote: RemoteObject, ctx: HandlerContext) -> Parsed
 
 async def handle_create(activity: ParsedActivity, document: dict[str, Any], ctx: HandlerContext) -> None:
     """Store the new contribution and tell the local people it replies to or mentions; a
-    payment statement goes to the ledgers instead (it concerns whoever its lines name)."""
+    payment statement goes to the ledgers instead (it concerns whoever its lines name), and a
+    reply to one of our payment proposals is a comment on it."""
     if isinstance(activity.object, dict) and activity.object.get("type") == PaymentKind.STATEMENT:
         await receive_statement(activity.object, embedded(activity.object).raw_json, activity.actor, ctx)
+        return
+    proposal = replied_proposal(activity, ctx)
+    if proposal is not None:
+        await receive_comment(activity, proposal, ctx)  # a comment on a payment proposal of ours
         return
     if not await may_concern_us(activity, document, ctx):
         return  # decided before any fetch or parse: a stranger's Create costs a few queries

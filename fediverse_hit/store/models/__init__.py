@@ -21,6 +21,13 @@ from fediverse_hit.store.models.federation import (
 )
 from fediverse_hit.store.models.instance import InstanceSetting
 from fediverse_hit.store.models.projects import Project, ProjectChallenge, ProjectCurator, ProjectSubmission
+from fediverse_hit.store.models.project_payments import (
+    PaymentAdjustment,
+    PaymentComment,
+    PaymentProposal,
+    ProjectEarning,
+    SentStatement,
+)
 from fediverse_hit.store.models.project_works import ProjectCredits, ProjectWork
 from fediverse_hit.store.models.interactions import Boost, Like, Notification
 from fediverse_hit.store.models.payments import LedgerEntry, SignedStatement
@@ -53,14 +60,19 @@ __all__ = [
     "Mention",
     "Notification",
     "OutgoingActivity",
+    "PaymentAdjustment",
+    "PaymentComment",
+    "PaymentProposal",
     "Project",
     "ProjectChallenge",
     "ProjectCredits",
     "ProjectCurator",
+    "ProjectEarning",
     "ProjectSubmission",
     "ProjectWork",
     "QuoteRequest",
     "RateLimitCounter",
     "RemixSource",
+    "SentStatement",
     "SignedStatement",
 ]
