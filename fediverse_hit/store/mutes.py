@@ -16,7 +16,7 @@ def not_muted(viewer: Actor | None, field: str = "author_id") -> Q:
     """Rows whose `field` (an actor id) is not muted by `viewer`; everything for anonymous visitors."""
     if viewer is None:
         return Q()
-    return ~Q(**{f"{field}__in": muted_ids(viewer.id)})
+    return ~Q(**{f"{field}__in": muted_ids(viewer.id)})  # type: ignore[arg-type]  # Tortoise types Q's kwargs loosely
 
 
 async def is_muted(muter: Actor, muted: Actor) -> bool:

@@ -81,5 +81,6 @@ async def _render(request: Request, *, error: str = "", notice: str = "", status
         "max_days": MAX_VALID_DAYS,
         "error": error,
         "notice": notice,
+        "admin_section": "registrations",
     }
     return await render(request, "admin_registrations.html", context, status_code=status_code)

@@ -12,7 +12,6 @@ from starlette.responses import RedirectResponse, Response
 
 from fediverse_hit.errors import BadRequest
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.protocol.html_sanitizing import html_to_text
 from fediverse_hit.protocol.vocabulary import NotificationKind
 from fediverse_hit.services.contribution_rules import visible_among
 from fediverse_hit.services.notifications import list_notifications, mark_all_read, mark_seen
@@ -20,12 +19,12 @@ from fediverse_hit.store.follows import follow_states_towards
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Actor, Contribution, MediaAttachment, Notification
 from fediverse_hit.web.contribution_cards import actor_link, label_of, page_url
+from fediverse_hit.web.excerpts import excerpt_of
 from fediverse_hit.web.notification_groups import NotificationGroup, group_notifications
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import read_form, require_account
 
 PAGE_SIZE = 40
-EXCERPT_CHARACTERS = 200
 MENTIONS = frozenset({NotificationKind.MENTION, NotificationKind.REPLY})  # a reply mentions you too
 WITH_EXCERPT = MENTIONS | {NotificationKind.REMIX, NotificationKind.SUBMISSION}
 WORDING: dict[str, str] = {
@@ -44,14 +43,6 @@ WORDING: dict[str, str] = {
 }
 
 
-def excerpt_of(contribution: Contribution) -> str:
-    """The first words of a contribution's text, for a reply or mention shown in a list."""
-    text = " ".join(html_to_text(contribution.content_html).split())
-    if len(text) <= EXCERPT_CHARACTERS:
-        return text
-    return text[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] + "…"
-
-
 def _preview(files: list[MediaAttachment], urls: InstanceUrls) -> str:
     """A small picture of the work: its first image's thumbnail or a cover, if it has one."""
     for item in files:
@@ -65,7 +56,7 @@ def _work(live: Contribution, kind: str, files: list[MediaAttachment], urls: Ins
     return {
         "label": label_of(live),
         "href": page_url(live),
-        "excerpt": excerpt_of(live) if kind in WITH_EXCERPT else "",
+        "excerpt": excerpt_of(live.content_html) if kind in WITH_EXCERPT else "",
         "preview_url": "" if live.sensitive or live.summary else _preview(files, urls),
     }
 
@@ -87,7 +78,9 @@ def group_dict(
     senders = [member.from_actor for member in group.members]
     assert all(isinstance(sender, Actor) for sender in senders)
     live = contribution if contribution is not None and contribution.id in visible else None
-    people = [{**actor_link(sender, urls), "uri": sender.uri, "follow": following.get(sender.id, "none")} for sender in senders]  # type: ignore[union-attr]
+    people = [
+        {**actor_link(sender, urls), "uri": sender.uri, "follow": following.get(sender.id, "none")} for sender in senders
+    ]
     return {
         "id": newest.id,
         "kind": newest.kind,
