@@ -39,7 +39,11 @@ async def home(request: Request) -> Response:
     works = await build_cards(entries, viewer, request.app.state.urls)
     for work in works:
         work["excerpt"] = excerpt_of(str(work["content_html"]), 160)
-    newest = await Actor.filter(local=True, kind="Person", deleted_at=None).order_by("-id").limit(12)
+    newest = (
+        await Actor.filter(local=True, kind="Person", deleted_at=None, account__suspended_at=None)
+        .order_by("-id")
+        .limit(12)
+    )
     context = {"works": works, "newest": newest, "instance": await get_instance_info()}
     return await render(request, "home.html", context)
 
