@@ -13,4 +13,4 @@ def excerpt_of(content_html: str, limit: int = EXCERPT_CHARACTERS) -> str:
     text = " ".join(html_to_text(content_html).split())
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0] + "…"
+    return text[: limit + 1].rsplit(" ", 1)[0][:limit] + "…"  # a word ending right at the limit stays whole

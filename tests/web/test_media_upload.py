@@ -207,7 +207,7 @@ async def test_chunked_body_without_length_is_cut_at_the_cap(
         content=_async(body()),
     )
     assert response.status_code == 413
-    assert sent < AV_LIMIT + IMAGE_LIMIT + 200 * 1024
+    assert sent < AV_LIMIT + IMAGE_LIMIT + MAX_CAPTIONS_BYTES + 200 * 1024
     assert stored_files(settings) == []
 
 

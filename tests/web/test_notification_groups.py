@@ -16,6 +16,7 @@ from fediverse_hit.services.accounts import create_account
 from fediverse_hit.services.mutes import mute_actor
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.models import Account, Actor, Follow, Notification
+from fediverse_hit.web.excerpts import excerpt_of
 from fediverse_hit.web.notification_groups import group_notifications
 from tests.asgi_forms import HTML, PASSWORD, log_in
 from tests.web.test_notification_pages import alices_work, submit
@@ -100,3 +101,17 @@ def test_a_group_spans_at_most_twelve_hours_and_replies_never_group() -> None:
     rows = [_row("like", 0), _row("reply", 1), _row("like", 60), _row("reply", 61), _row("like", 12 * 60 + 1)]
     groups = group_notifications(rows)
     assert [(g.newest.kind, len(g.members)) for g in groups] == [("like", 2), ("reply", 1), ("reply", 1), ("like", 1)]
+
+
+@pytest.mark.parametrize(
+    ("html", "limit", "expected"),
+    [
+        ("<p>Hello <b>world</b></p><p>again</p>", 11, "Hello world…"),  # cut after a whole word
+        ("<p>Hello world again</p>", 13, "Hello world…"),
+        ("<p>short</p>", 200, "short"),
+        ("<p>a &lt;script&gt; tag</p>", 200, "a <script> tag"),  # text, escaped by the template later
+        ("<p>" + "x" * 30 + "</p>", 10, "x" * 10 + "…"),  # one long word is cut inside it
+    ],
+)
+def test_an_excerpt_is_plain_text_cut_at_a_word(html: str, limit: int, expected: str) -> None:
+    assert excerpt_of(html, limit) == expected
