@@ -10,10 +10,13 @@ from fediverse_hit.errors import HitError
 from fediverse_hit.services.accounts import change_password
 from fediverse_hit.services.blocks import list_blocked
 from fediverse_hit.services.mutes import mute_actor, unmute_actor
+from fediverse_hit.services.logins import login_limits
 from fediverse_hit.services.passwords import MIN_PASSWORD_LENGTH
+from fediverse_hit.services.rate_limits import take_hit
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.models import Actor
 from fediverse_hit.store.mutes import list_muted
+from fediverse_hit.web.account_pages import with_retry_after
 from fediverse_hit.web.contribution_cards import actor_link
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.relationship_pages import find_actor
@@ -28,15 +31,20 @@ async def password_form(request: Request) -> Response:
 
 
 async def save_password(request: Request) -> Response:
-    """`POST /settings/password`: needs the current password; ends every other session."""
+    """`POST /settings/password`: needs the current password; ends every other session. Attempts
+    count against the account's log-in limit, so a borrowed session cannot guess the password
+    faster than the login form allows."""
     account = await require_account(request)
     form = await read_form(request)
+    limit = login_limits(request.app.state.settings).per_account
     try:
+        await take_hit(limit, f"password change of {account.username}", request.app.state.clock())
         await change_password(
             account, str(form.get("current", "")), str(form.get("new", "")), str(form.get("confirmation", ""))
         )
     except HitError as exc:
-        return await _render_password(request, error=exc.message, status_code=exc.status_code)
+        response = await _render_password(request, error=exc.message, status_code=exc.status_code)
+        return with_retry_after(response, exc)
     start_session(request, account)  # this browser stays logged in under the new epoch
     return RedirectResponse(f"{request.url_for('change_password')}?changed=1", status_code=303)
 

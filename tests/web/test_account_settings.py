@@ -77,6 +77,17 @@ async def test_a_refused_change_says_why_and_changes_nothing(
     assert await _can_log_in(app, settings, PASSWORD)
 
 
+async def test_guessing_the_current_password_is_limited_like_logging_in(
+    client: httpx.AsyncClient, alice: Account, settings: Settings
+) -> None:
+    # Someone at Alice's unlocked browser guesses her password through the change form.
+    for _ in range(settings.login_attempts_per_account):
+        assert (await _change(client, "a guess", NEW_PASSWORD)).status_code == 401
+    refused = await _change(client, PASSWORD, NEW_PASSWORD)  # even the right one, once over the limit
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert (await Account.get(username="alice")).password_hash == alice.password_hash
+
+
 async def test_a_forged_password_change_is_refused(client: httpx.AsyncClient, alice: Account) -> None:
     # Another site posts the form on Alice's behalf: no CSRF token, nothing changes.
     response = await client.post("/settings/password", data={"current": PASSWORD, "new": NEW_PASSWORD, "confirmation": NEW_PASSWORD})
