@@ -1,6 +1,6 @@
-"""The `fediverse-hit` command line (DESIGN §3): init, serve, worker, user, token, project, demo,
-deliveries, verify, the project commands of `cli_projects.py` and the payment commands of
-`cli_payments.py`."""
+"""The `fediverse-hit` command line (DESIGN §3): init, serve, worker, token, demo, deliveries,
+verify, the user commands of `cli_users.py`, the project commands of `cli_projects.py` and the
+payment commands of `cli_payments.py`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import argparse
 import asyncio
 import json
 import logging
-import secrets
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -18,6 +17,7 @@ from typing import Any, NoReturn
 
 from fediverse_hit.cli_payments import add_payment_commands
 from fediverse_hit.cli_projects import add_project_commands
+from fediverse_hit.cli_users import add_user_commands
 from fediverse_hit.errors import HitError
 from fediverse_hit.federation.chain_verification import VerifyExit, verify_bundle, verify_online
 from fediverse_hit.federation.fetcher import Fetcher
@@ -29,7 +29,6 @@ from fediverse_hit.protocol.attribution import ChainReport
 from fediverse_hit.protocol.chain_bundles import BundleError, parse_chain_bundle
 from fediverse_hit.protocol.chain_graphs import ChainError
 from fediverse_hit.protocol.chain_reports import Copies, chain_report_to_json, format_chain_report
-from fediverse_hit.services.accounts import create_account
 from fediverse_hit.services.demo import seed_demo
 from fediverse_hit.services.media import MediaLimits
 from fediverse_hit.services.instance import ensure_instance_actor
@@ -79,21 +78,6 @@ async def initialize(settings: Settings) -> None:
 async def _cmd_init(settings: Settings, args: argparse.Namespace) -> None:
     await initialize(settings)
     print(f"Initialized {settings.base_url} (data in {settings.data_dir})")
-
-
-async def _cmd_user_create(settings: Settings, args: argparse.Namespace) -> None:
-    password = args.password or secrets.token_urlsafe(12)
-
-    async def work() -> None:
-        account = await create_account(
-            args.name, password, _urls(settings), is_admin=args.admin, allow_reserved=True
-        )
-        role = "admin" if account.is_admin else "user"
-        print(f"Created {role} @{account.username}@{settings.domain}")
-        if not args.password:
-            print(f"Password: {password}")
-
-    await _with_database(settings, work)
 
 
 async def _cmd_token_create(settings: Settings, args: argparse.Namespace) -> None:
@@ -268,12 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     retry.add_argument("--host", help="only deliveries to this host")
     retry.set_defaults(run=_cmd_deliveries_retry)
-    user = commands.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
-    create_user = user.add_parser("create", help="create a user")
-    create_user.add_argument("name")
-    create_user.add_argument("--password")
-    create_user.add_argument("--admin", action="store_true")
-    create_user.set_defaults(run=_cmd_user_create)
+    add_user_commands(commands)
     token = commands.add_parser("token", help="manage access tokens").add_subparsers(dest="action", required=True)
     create_tok = token.add_parser("create", help="create a personal access token for user NAME")
     create_tok.add_argument("name", help="the user the token acts as")

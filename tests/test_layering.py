@@ -26,7 +26,7 @@ SOURCE_DIRS = {
 }
 
 LAYERS = ("protocol", "store", "services", "federation", "web")
-ENTRY_MODULES = ("app", "cli", "cli_payments", "cli_projects", "cli_curators", "__main__")  # cli_*: sub-commands cli.py adds
+ENTRY_MODULES = ("app", "cli", "cli_payments", "cli_projects", "cli_curators", "cli_users", "__main__")  # cli_*: sub-commands cli.py adds
 PROTOCOL_FORBIDDEN = {"starlette", "tortoise", "pypika_tortoise", "jinja2", "asyncpg", "aiosqlite", "uvicorn"}
 BASE_MODULES = ("errors", "settings")
 # The typed vocabulary (enums of visibility, kinds, states; CONVENTIONS §17) is pure values that

@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from fediverse_hit.errors import Conflict, Forbidden, ValidationFailed
+from fediverse_hit.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from fediverse_hit.services.actor_keys import add_actor_keys
 from fediverse_hit.services.instance import RegistrationMode, get_registration_mode
 from fediverse_hit.services.iris import ActorIris
 from fediverse_hit.services.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    check_password,
     hash_password,
 )
 from fediverse_hit.services.rate_limits import RateLimit, address_key, take_hit
@@ -73,6 +74,17 @@ async def set_password(account: Account, password: str) -> None:
     account.password_hash = hash_password(password)
     account.session_epoch += 1
     await account.save(update_fields=["password_hash", "session_epoch"])
+
+
+async def change_password(account: Account, current: str, new: str, confirmation: str) -> None:
+    """The person's own change: the current password must match (Unauthorized otherwise, nothing
+    changed), the new one be acceptable and typed twice alike. Every session ends, this one too
+    (the caller starts a fresh one), as Mastodon's password change signs out other sessions."""
+    if not check_password(account.password_hash, current):
+        raise Unauthorized("Your current password is not right. Nothing was changed.")
+    if new != confirmation:
+        raise ValidationFailed("The new password and its confirmation differ. Nothing was changed.")
+    await set_password(account, new)
 
 
 async def delete_account(account: Account) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fediverse_hit.errors import Unauthorized, ValidationFailed
+from fediverse_hit.errors import Forbidden, Unauthorized, ValidationFailed
 from fediverse_hit.services.passwords import check_password, hash_password, needs_rehash
 from fediverse_hit.services.rate_limits import RateLimit, address_key, take_hit
 from fediverse_hit.services.usernames import normalize_username
@@ -49,7 +49,8 @@ def login_limits(settings: Settings) -> LoginLimits:
 
 
 async def log_in(username: str, password: str, client_address: str, limits: LoginLimits, now: datetime) -> Account:
-    """The account if the password matches; Unauthorized otherwise, RateLimited after too many attempts.
+    """The account if the password matches; Unauthorized otherwise, Forbidden when it is suspended,
+    RateLimited after too many attempts.
 
     Every attempt counts, right or wrong (as in Mastodon), and is counted before the password
     is checked, so a refused attempt costs no password hashing.
@@ -62,6 +63,8 @@ async def log_in(username: str, password: str, client_address: str, limits: Logi
     hash_to_check = account.password_hash if account and account.deleted_at is None else _DUMMY_HASH
     if not check_password(hash_to_check, password) or account is None or account.deleted_at:
         raise Unauthorized("Wrong username or password.")
+    if account.suspended_at is not None:  # told only to whoever knows the password
+        raise Forbidden("This account is suspended. Ask the administrators of this instance.")
     account.last_login_at = now
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)

@@ -2,7 +2,8 @@
 
 Images are re-encoded without metadata, with a WebP preview and a blurhash (the way Mastodon's
 `MediaAttachment` processes them); audio and video are stored as uploaded (no transcoding) with
-their duration where it can be read. Formats: services/media_sniffing.py; probing: services/av_probe.py.
+their duration where it can be read; a video given no cover gets a poster frame
+(services/poster_frames.py) and may carry a WebVTT caption track (services/captions.py). Formats: services/media_sniffing.py; probing: services/av_probe.py.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
@@ -18,11 +19,13 @@ from anyio import to_thread
 
 from fediverse_hit.errors import PayloadTooLarge, ValidationFailed
 from fediverse_hit.services.av_probe import probe_av
+from fediverse_hit.services.captions import MAX_CAPTIONS_BYTES, check_webvtt
 from fediverse_hit.services.images import MediaImage, clean_media_image, max_megabytes
 from fediverse_hit.services.media_sniffing import MediaFormat, check_upload
+from fediverse_hit.services.poster_frames import poster_frame
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.media_attachments import create_media
-from fediverse_hit.store.media_files import save_media_file, save_media_stream
+from fediverse_hit.store.media_files import find_media_file, save_media_file, save_media_stream
 from fediverse_hit.store.models import Actor, MediaAttachment
 
 MAX_DESCRIPTION = 1_500  # Mastodon's limit for alt text
@@ -63,8 +66,8 @@ class MediaLimits:
 
     @property
     def max_request_bytes(self) -> int:
-        """The most a whole upload request may carry: the largest file, a cover image, form fields."""
-        return self.largest_file + self.image_bytes + FORM_OVERHEAD_BYTES
+        """The most a whole upload request may carry: the largest file, a cover image, captions, form fields."""
+        return self.largest_file + self.image_bytes + MAX_CAPTIONS_BYTES + FORM_OVERHEAD_BYTES
 
     def for_kind(self, kind: str) -> int:
         return self.image_bytes if kind == "image" else self.av_bytes
@@ -88,6 +91,7 @@ class PreparedMedia:
     blurhash: str | None = None
     thumbnail_filename: str | None = None
     cover_filename: str | None = None
+    captions_filename: str | None = None
 
 
 async def store_upload(
@@ -100,6 +104,7 @@ async def store_upload(
     *,
     filename: str | None = None,
     cover: Upload | UploadedFile | None = None,
+    captions: Upload | UploadedFile | None = None,
 ) -> MediaAttachment:
     """Check, clean and store one uploaded file for `owner`; the new, unattached MediaAttachment.
 
@@ -116,10 +121,14 @@ async def store_upload(
         upload = upload.file
     if isinstance(cover, UploadedFile):
         cover = cover.file
+    if isinstance(captions, UploadedFile):
+        captions = captions.file
     text = description.strip()
     if len(text) > MAX_DESCRIPTION:
         raise ValidationFailed(f"The description is too long: at most {MAX_DESCRIPTION} characters.")
-    prepared = await to_thread.run_sync(_prepare_upload, upload, declared_type, filename, cover, media_dir, limits)
+    prepared = await to_thread.run_sync(
+        _prepare_upload, upload, declared_type, filename, _Extras(cover, captions), media_dir, limits
+    )
     return await create_media(
         owner,
         kind=prepared.kind,
@@ -133,14 +142,23 @@ async def store_upload(
         blurhash=prepared.blurhash,
         thumbnail_filename=prepared.thumbnail_filename,
         cover_filename=prepared.cover_filename,
+        captions_filename=prepared.captions_filename,
     )
+
+
+@dataclass(frozen=True)
+class _Extras:
+    """What may come with an audio or video file: a cover image, and for video a caption track."""
+
+    cover: Upload | None
+    captions: Upload | None
 
 
 def _prepare_upload(
     upload: Upload,
     declared_type: str | None,
     filename: str | None,
-    cover: Upload | None,
+    extras: _Extras,
     media_dir: Path,
     limits: MediaLimits,
 ) -> PreparedMedia:
@@ -154,10 +172,15 @@ def _prepare_upload(
         found = check_upload(source, declared_type, filename)
         if size > limits.for_kind(found.kind):
             raise _too_large(f"This {found.kind} file", limits.for_kind(found.kind))
+        cover = extras.cover
         cover_image = _clean_cover(cover, limits) if cover is not None and found.kind != "image" else None
+        captions = _checked_captions(extras.captions, found) if extras.captions is not None else None
         if found.kind == "image":
             return _store_image(source, limits, media_dir)
-        return _store_av(source, found, cover_image, media_dir)
+        prepared = _store_av(source, found, cover_image, media_dir)
+        if captions is not None:
+            prepared = replace(prepared, captions_filename=save_media_file(media_dir, captions, "vtt"))
+        return prepared
 
 
 def _store_image(source: BinaryIO, limits: MediaLimits, media_dir: Path) -> PreparedMedia:
@@ -178,18 +201,31 @@ def _store_image(source: BinaryIO, limits: MediaLimits, media_dir: Path) -> Prep
 
 def _store_av(source: BinaryIO, found: MediaFormat, cover: MediaImage | None, media_dir: Path) -> PreparedMedia:
     info = probe_av(source, found)
-    cover_filename = None
-    if cover is not None:
-        cover_filename = save_media_file(media_dir, cover.original.data, cover.original.extension)
+    stored = save_media_stream(media_dir, source, info.format.extension)
+    frame = None
+    if cover is None and info.format.kind == "video":
+        located = find_media_file(media_dir, stored)
+        frame = poster_frame(located[0], info.duration_seconds) if located else None
+    picture = cover or frame
     return PreparedMedia(
         kind=info.format.kind,
         media_type=info.format.media_type,
-        filename=save_media_stream(media_dir, source, info.format.extension),
+        filename=stored,
         size_bytes=_size_of(source),
         duration_seconds=info.duration_seconds,
-        blurhash=cover.blurhash if cover is not None else None,
-        cover_filename=cover_filename,
+        width=frame.original.width if frame else None,  # the frame has the video's shape
+        height=frame.original.height if frame else None,
+        blurhash=picture.blurhash if picture is not None else None,
+        cover_filename=save_media_file(media_dir, picture.original.data, picture.original.extension) if picture else None,
     )
+
+
+def _checked_captions(captions: Upload, found: MediaFormat) -> bytes:
+    if found.kind != "video":
+        raise ValidationFailed("Captions (a WebVTT file) can be attached to a video only.")
+    with _opened(captions) as source:
+        source.seek(0)
+        return check_webvtt(source.read(MAX_CAPTIONS_BYTES + 1))
 
 
 def _clean_cover(cover: Upload, limits: MediaLimits) -> MediaImage:

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime
 
-from fediverse_hit.errors import NotFound, Unauthorized, ValidationFailed
+from fediverse_hit.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from fediverse_hit.store.accounts import find_token
 from fediverse_hit.store.models import AccessToken, Account
 
@@ -36,6 +36,8 @@ async def authenticate_token(token: str) -> Account:
     row = await find_token(hash_token(token.strip()))
     if row is None or row.account.deleted_at is not None:
         raise Unauthorized("Invalid or revoked access token.")
+    if row.account.suspended_at is not None:
+        raise Forbidden("This account is suspended.")
     row.last_used_at = datetime.now(UTC)
     await row.save(update_fields=["last_used_at"])
     return row.account

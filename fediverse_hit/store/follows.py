@@ -83,3 +83,11 @@ async def list_followers(actor: Actor) -> list[Actor]:
 async def list_followed(actor: Actor) -> list[Actor]:
     """Every account `actor` follows or asked to follow (for Delete/Update fan-out)."""
     return [f.followed for f in await Follow.filter(follower=actor).prefetch_related("followed")]
+
+
+async def follow_states_towards(follower: Actor, actor_ids: list[int]) -> dict[int, str]:
+    """`follower`'s follow state (pending or accepted) towards each of `actor_ids` it follows or asked to."""
+    if not actor_ids:
+        return {}
+    rows = await Follow.filter(follower=follower, followed_id__in=actor_ids).values("followed_id", "state")
+    return {row["followed_id"]: row["state"] for row in rows}

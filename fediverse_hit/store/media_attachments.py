@@ -25,6 +25,7 @@ async def create_media(
     blurhash: str | None = None,
     thumbnail_filename: str | None = None,
     cover_filename: str | None = None,
+    captions_filename: str | None = None,
 ) -> MediaAttachment:
     """A local upload, not yet attached to any contribution."""
     return await MediaAttachment.create(
@@ -40,6 +41,7 @@ async def create_media(
         blurhash=blurhash,
         thumbnail_filename=thumbnail_filename,
         cover_filename=cover_filename,
+        captions_filename=captions_filename,
     )
 
 
@@ -111,7 +113,7 @@ async def attachments_of(contribution_ids: Iterable[int]) -> dict[int, list[Medi
 
 
 async def find_media_using_file(filename: str) -> list[MediaAttachment]:
-    """The attachments whose file, thumbnail or cover is `filename`, with contribution and author loaded."""
+    """The attachments whose file, thumbnail, cover or captions are `filename`, with contribution and author loaded."""
     return await MediaAttachment.filter(
-        Q(filename=filename) | Q(thumbnail_filename=filename) | Q(cover_filename=filename)
+        Q(filename=filename) | Q(thumbnail_filename=filename) | Q(cover_filename=filename) | Q(captions_filename=filename)
     ).prefetch_related("contribution__author")

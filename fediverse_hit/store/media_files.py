@@ -33,6 +33,7 @@ MEDIA_TYPES = {
     "m4a": "audio/mp4",
     "mp4": "video/mp4",
     "webm": "video/webm",
+    "vtt": "text/vtt",  # caption tracks (services/captions.py)
 }
 _COPY_CHUNK = 1024 * 1024
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
 from fediverse_hit.store.models import Actor, Contribution, Notification
+from fediverse_hit.store.mutes import not_muted
 
 
 async def add_notification(
@@ -35,16 +37,26 @@ def _id_or_none(contribution: Contribution | None) -> int | None:
     return None if contribution is None else contribution.id
 
 
-async def list_notifications(recipient: Actor, *, before_id: int | None, limit: int) -> list[Notification]:
-    """`recipient`'s notifications, newest first, older than `before_id` when given."""
-    query = Notification.filter(recipient=recipient)
+async def list_notifications(
+    recipient: Actor, *, before_id: int | None, limit: int, kinds: Collection[str] | None = None
+) -> list[Notification]:
+    """`recipient`'s notifications (of `kinds` when given), newest first, older than `before_id`
+    when given; none from people the recipient muted."""
+    query = Notification.filter(not_muted(recipient, "from_actor_id"), recipient=recipient)
+    if kinds is not None:
+        query = query.filter(kind__in=list(kinds))
     if before_id is not None:
         query = query.filter(id__lt=before_id)
     return await query.order_by("-id").limit(limit).prefetch_related("from_actor", "contribution")
 
 
 async def count_unread(recipient: Actor) -> int:
-    return await Notification.filter(recipient=recipient, read_at=None).count()
+    return await Notification.filter(not_muted(recipient, "from_actor_id"), recipient=recipient, read_at=None).count()
+
+
+async def mark_read(recipient: Actor, ids: Collection[int], when: datetime) -> int:
+    """Mark those of `ids` that are `recipient`'s and unread as read; returns how many were."""
+    return await Notification.filter(recipient=recipient, id__in=list(ids), read_at=None).update(read_at=when)
 
 
 async def mark_all_read(recipient: Actor, when: datetime) -> int:

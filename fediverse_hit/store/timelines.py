@@ -1,7 +1,8 @@
 """Named queries for timelines: home, local, federated, hashtag, profile and reply threads.
 
 Every query applies the visibility rule of `store.visibility` (the one `can_view` decides by),
-to the contributions listed and to the boosted ones alike. Paging is by a cursor
+to the contributions listed and to the boosted ones alike. The home, local, federated and hashtag
+timelines also leave out people the viewer muted (and boosts by them); profiles and threads do not. Paging is by a cursor
 `<microseconds since the epoch>-<row id>`: entries strictly older than it, and at the same
 instant those with a smaller id, so posts made in the same second are never skipped.
 """
@@ -17,6 +18,7 @@ from tortoise.queryset import QuerySet
 
 from fediverse_hit.protocol.vocabulary import OPEN_VISIBILITIES, ContributionKind, Visibility
 from fediverse_hit.store.models import Actor, Boost, Contribution, ContributionTag
+from fediverse_hit.store.mutes import not_muted
 from fediverse_hit.store.visibility import followed_ids, visible_to
 
 
@@ -74,13 +76,13 @@ async def home_timeline(viewer: Actor, *, before: Cursor | None = None, limit: i
     """What `viewer` follows (and their own posts), with boosts by followed people, newest first."""
     followed = followed_ids(viewer)
     posts = await _entries(
-        _live(viewer, before).filter(Q(author_id__in=followed) | Q(author_id=viewer.id)), limit
+        _live(viewer, before).filter(Q(author_id__in=followed) | Q(author_id=viewer.id)).filter(not_muted(viewer)), limit
     )
     boosts_query = Boost.filter(
         actor_id__in=followed_ids(viewer),
         contribution_id__in=Subquery(Contribution.filter(visible_to(viewer)).values("id")),
         contribution__visibility__in=list(OPEN_VISIBILITIES),
-    )
+    ).filter(not_muted(viewer, "actor_id"), not_muted(viewer, "contribution__author_id"))
     if before is not None:
         boosts_query = boosts_query.filter(_older_than(before, "created_at"))
     boosts = await boosts_query.order_by("-created_at", "-id").limit(limit).prefetch_related(
@@ -100,7 +102,8 @@ async def home_timeline(viewer: Actor, *, before: Cursor | None = None, limit: i
 async def local_timeline(viewer: Actor | None, *, before: Cursor | None = None, limit: int = 20) -> list[TimelineEntry]:
     """Public top-level contributions made on this instance."""
     return await _entries(
-        _live(viewer, before).filter(local=True, visibility=Visibility.PUBLIC, in_reply_to_uri=None), limit
+        _live(viewer, before).filter(not_muted(viewer), local=True, visibility=Visibility.PUBLIC, in_reply_to_uri=None),
+        limit,
     )
 
 
@@ -108,7 +111,9 @@ async def federated_timeline(
     viewer: Actor | None, *, before: Cursor | None = None, limit: int = 20
 ) -> list[TimelineEntry]:
     """Public top-level contributions from here and every server we hear from."""
-    return await _entries(_live(viewer, before).filter(visibility=Visibility.PUBLIC, in_reply_to_uri=None), limit)
+    return await _entries(
+        _live(viewer, before).filter(not_muted(viewer), visibility=Visibility.PUBLIC, in_reply_to_uri=None), limit
+    )
 
 
 async def tag_timeline(
@@ -116,7 +121,7 @@ async def tag_timeline(
 ) -> list[TimelineEntry]:
     """Public contributions carrying hashtag `name`."""
     tagged = Subquery(ContributionTag.filter(name=name.lower()).values("contribution_id"))
-    return await _entries(_live(viewer, before).filter(visibility=Visibility.PUBLIC, id__in=tagged), limit)
+    return await _entries(_live(viewer, before).filter(not_muted(viewer), visibility=Visibility.PUBLIC, id__in=tagged), limit)
 
 
 async def profile_timeline(

@@ -29,6 +29,7 @@ from fediverse_hit.services.contribution_rules import (
     default_license,
     license_choices,
 )
+from fediverse_hit.services.captions import MAX_CAPTIONS_BYTES
 from fediverse_hit.services.media import MediaLimits, store_upload
 from fediverse_hit.store.contributions import find_contribution_by_uri
 from fediverse_hit.store.media_attachments import find_own_media
@@ -109,15 +110,18 @@ def _upload(form: FormData, name: str) -> UploadFile | None:
     return value if isinstance(value, UploadFile) and value.filename else None
 
 
-def _chosen_files(form: FormData) -> list[tuple[int, UploadFile, UploadFile | None]]:
-    """(slot, file, optional cover image) for each slot where a file was chosen."""
-    slots = [(n, _upload(form, f"file_{n}"), _upload(form, f"cover_{n}")) for n in range(1, MAX_ATTACHMENTS + 1)]
-    return [(n, upload, cover) for n, upload, cover in slots if upload is not None]
+def _chosen_files(form: FormData) -> list[tuple[int, UploadFile, UploadFile | None, UploadFile | None]]:
+    """(slot, file, optional cover image, optional WebVTT captions) for each slot where a file was chosen."""
+    slots = [
+        (n, _upload(form, f"file_{n}"), _upload(form, f"cover_{n}"), _upload(form, f"captions_{n}"))
+        for n in range(1, MAX_ATTACHMENTS + 1)
+    ]
+    return [(n, upload, cover, captions) for n, upload, cover, captions in slots if upload is not None]
 
 
 def max_composer_bytes(limits: MediaLimits) -> int:
-    """The most a composer post may carry: every slot's largest file and cover, plus the fields."""
-    return MAX_ATTACHMENTS * (limits.largest_file + limits.image_bytes) + MAX_FORM_BYTES
+    """The most a composer post may carry: every slot's largest file, cover and captions, plus the fields."""
+    return MAX_ATTACHMENTS * (limits.largest_file + limits.image_bytes + MAX_CAPTIONS_BYTES) + MAX_FORM_BYTES
 
 
 async def store_files(
@@ -126,13 +130,13 @@ async def store_files(
     """Store each chosen file with its alt text; stored ones join `values["kept_ids"]`."""
     settings = request.app.state.settings
     limits = MediaLimits.from_settings(settings)
-    for n, upload, cover in _chosen_files(form):
+    for n, upload, cover, captions in _chosen_files(form):
         if len(attached_ids(values)) >= MAX_ATTACHMENTS:
             errors[f"file_{n}"] = f"At most {MAX_ATTACHMENTS} files can be attached."
             continue
         try:
             media = await store_upload(
-                author, upload, None, values["alts"][n - 1], settings.media_dir, limits, cover=cover
+                author, upload, None, values["alts"][n - 1], settings.media_dir, limits, cover=cover, captions=captions
             )
         except HitError as exc:
             errors[f"file_{n}"] = f"File {n} ({upload.filename}): {exc.message}"
@@ -164,7 +168,7 @@ async def publish(request: Request) -> Response:
     author = await account.actor
     limits = MediaLimits.from_settings(request.app.state.settings)
     try:
-        form = await read_form(request, max_bytes=max_composer_bytes(limits), max_files=2 * MAX_ATTACHMENTS)
+        form = await read_form(request, max_bytes=max_composer_bytes(limits), max_files=3 * MAX_ATTACHMENTS)
     except PayloadTooLarge:
         values = parse_values(FormData())
         problem = {"files": f"The files are too large: {limits.describe()}."}

@@ -156,6 +156,7 @@ def attachment_dict(item: MediaAttachment, position: int, label: str, urls: Inst
         "alt": description or fallback,
         "thumbnail_url": urls.media(item.thumbnail_filename) if item.thumbnail_filename else "",
         "poster_url": urls.media(item.cover_filename) if item.cover_filename else "",
+        "captions_url": urls.media(item.captions_filename) if item.captions_filename else "",
         "width": item.width,
         "height": item.height,
         "duration": item.duration_seconds,

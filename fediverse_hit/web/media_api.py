@@ -1,4 +1,5 @@
-"""`POST /api/media`: upload one file (multipart `file`, `description`, optional `thumbnail`) for a later contribution.
+"""`POST /api/media`: upload one file (multipart `file`, `description`, optional `thumbnail`, and
+for video optional `captions`, a WebVTT file) for a later contribution.
 
 Authenticated by `Authorization: Bearer <token>` or by a logged-in session plus the form's CSRF
 token. Answers 201 with the attachment object (services/media.py does the checking and storing).
@@ -24,7 +25,7 @@ from fediverse_hit.web.sessions import CSRF_FIELD, require_account
 # Text fields (description up to 1,500 characters, CSRF token) are small; files spool to disk.
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FIELDS = 10
-MAX_FILES = 2  # the file and its optional cover image
+MAX_FILES = 3  # the file, its optional cover image and (video) its optional WebVTT captions
 
 
 def capped_request(request: Request, max_bytes: int, message: str) -> Request:
@@ -81,7 +82,7 @@ async def upload_media(request: Request) -> Response:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise ValidationFailed("Choose a file to upload (the multipart field `file`).")
         description = form.get("description", "")
-        thumbnail = form.get("thumbnail")
+        thumbnail, captions = form.get("thumbnail"), form.get("captions")
         media = await store_upload(
             actor,
             upload,
@@ -90,6 +91,7 @@ async def upload_media(request: Request) -> Response:
             request.app.state.settings.media_dir,
             limits,
             cover=thumbnail if isinstance(thumbnail, UploadFile) and thumbnail.filename else None,
+            captions=captions if isinstance(captions, UploadFile) and captions.filename else None,
         )
     finally:
         await form.close()

@@ -9,9 +9,11 @@ from fediverse_hit.errors import Gone, NotFound
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.store.actors import find_local_actor
 from fediverse_hit.store.models import Actor
-from fediverse_hit.store.timelines import media_of, pinned_of, profile_timeline
+from fediverse_hit.services.instance_info import get_instance_info
+from fediverse_hit.store.timelines import local_timeline, media_of, pinned_of, profile_timeline
 from fediverse_hit.web.contribution_cards import build_cards
 from fediverse_hit.web.contribution_pages import viewer_actor
+from fediverse_hit.web.excerpts import excerpt_of
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.timeline_pages import PAGE_SIZE, parse_before
 
@@ -26,10 +28,24 @@ async def local_person(username: str) -> Actor:
     return actor
 
 
+FRONT_PAGE_WORKS = 24
+
+
 async def home(request: Request) -> Response:
-    """The front page: what this instance is and its newest creators."""
-    newest = await Actor.filter(local=True, kind="Person", deleted_at=None).order_by("-id").limit(12)
-    return await render(request, "home.html", {"newest": newest})
+    """The front page: what this instance is, its recent public works as a grid (Pixelfed's
+    browsing view), and its newest creators."""
+    viewer = await viewer_actor(request)
+    entries = await local_timeline(viewer, limit=FRONT_PAGE_WORKS)
+    works = await build_cards(entries, viewer, request.app.state.urls)
+    for work in works:
+        work["excerpt"] = excerpt_of(str(work["content_html"]), 160)
+    newest = (
+        await Actor.filter(local=True, kind="Person", deleted_at=None, account__suspended_at=None)
+        .order_by("-id")
+        .limit(12)
+    )
+    context = {"works": works, "newest": newest, "instance": await get_instance_info()}
+    return await render(request, "home.html", context)
 
 
 async def profile_page(request: Request) -> Response:

@@ -14,6 +14,7 @@ from fediverse_hit.services.blocks import unblock_actor
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.follows import find_follow, list_pending_requests
 from fediverse_hit.store.models import Actor, Block
+from fediverse_hit.store.mutes import is_muted
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import current_account, read_form, require_account
 
@@ -53,13 +54,14 @@ async def search(request: Request) -> Response:
 
 async def _relationship_context(request: Request, found: Actor) -> dict[str, object]:
     viewer = await current_account(request)
-    state, blocked = "none", False
+    state, blocked, muted = "none", False, False
     if viewer is not None:
         me = await viewer.actor
         follow = await find_follow(me, found)
         state = follow.state if follow else "none"
         blocked = await Block.exists(blocker=me, blocked=found)
-    return {"found": found, "follow_state": state, "blocked": blocked}
+        muted = await is_muted(me, found)
+    return {"found": found, "follow_state": state, "blocked": blocked, "muted": muted}
 
 
 async def _form_target(request: Request) -> tuple[Actor, Actor, str]:

@@ -49,12 +49,13 @@ async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES, max_fi
 
 
 async def current_account(request: Request) -> Account | None:
-    """The logged-in account, or None (also when the session was revoked by an epoch bump)."""
+    """The logged-in account, or None (also when the session was revoked by an epoch bump, or the
+    account is suspended)."""
     account_id = request.session.get("account_id")
     if not isinstance(account_id, int):
         return None
     account = await find_account_by_id(account_id)
-    if account is None or account.deleted_at is not None:
+    if account is None or account.deleted_at is not None or account.suspended_at is not None:
         return None
     if request.session.get("epoch") != account.session_epoch:
         return None

@@ -8,7 +8,6 @@ Fedify tests are skipped only when no `node` is installed.
 from __future__ import annotations
 
 import base64
-import fcntl
 import json
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 
 from fediverse_hit.protocol.keys import KeyPairPem, generate_ed25519_key, generate_rsa_key
+from tests.node_packages import install_node_packages
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 FedifyOracle = Callable[..., dict[str, Any]]
@@ -34,26 +34,12 @@ def ed25519_pair() -> KeyPairPem:
     return generate_ed25519_key()
 
 
-def _install_node_packages() -> None:
-    """`npm ci` once, under a file lock so parallel test workers do not install twice."""
-    with open(NODE_DIR / ".install.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        marker = NODE_DIR / "node_modules" / ".package-lock.json"
-        lock_file = NODE_DIR / "package-lock.json"
-        if marker.exists() and marker.stat().st_mtime >= lock_file.stat().st_mtime:
-            return
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=NODE_DIR, check=True, capture_output=True, timeout=600,
-        )
-
-
 @pytest.fixture(scope="session")
 def fedify() -> Iterator[FedifyOracle]:
     """Run one command of tests/oracles/node/fedify_oracle.mjs: keyword arguments in, JSON out."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("node/npm is not installed: the Fedify oracle (tests/oracles/node) cannot run")
-    _install_node_packages()
+    install_node_packages(NODE_DIR)
 
     def run(command: str, **arguments: Any) -> dict[str, Any]:
         completed = subprocess.run(

@@ -18,6 +18,7 @@ from PIL import ExifTags, Image
 from fediverse_hit.errors import ValidationFailed
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.accounts import create_account
+from fediverse_hit.services.captions import MAX_CAPTIONS_BYTES
 from fediverse_hit.services.tokens import create_token
 from fediverse_hit.settings import Settings
 from fediverse_hit.store.media_attachments import attach_media, attachments_of, list_unattached_media
@@ -177,7 +178,7 @@ async def test_image_over_its_limit_is_413_even_under_the_av_limit(
 async def test_body_over_the_request_cap_is_413_before_parsing(
     client: httpx.AsyncClient, alice_token: dict[str, str], settings: Settings
 ) -> None:
-    response = await upload(client, alice_token, ("long.wav", b"\0" * (AV_LIMIT + IMAGE_LIMIT + 70_000), "audio/wav"))
+    response = await upload(client, alice_token, ("long.wav", b"\0" * (AV_LIMIT + IMAGE_LIMIT + MAX_CAPTIONS_BYTES + 70_000), "audio/wav"))
     assert response.status_code == 413
     assert "images up to" in response.json()["error"]
     assert stored_files(settings) == []
@@ -206,7 +207,7 @@ async def test_chunked_body_without_length_is_cut_at_the_cap(
         content=_async(body()),
     )
     assert response.status_code == 413
-    assert sent < AV_LIMIT + IMAGE_LIMIT + 200 * 1024
+    assert sent < AV_LIMIT + IMAGE_LIMIT + MAX_CAPTIONS_BYTES + 200 * 1024
     assert stored_files(settings) == []
 
 

@@ -48,19 +48,22 @@ async def test_each_kind_is_worded_with_who_and_a_link(
     await submit(bob_client, path, f"{path}/boost")
     await submit(bob_client, path, "/contributions/new", source="Lovely gears!", in_reply_to=f"http://hit.test{path}")
     await follow_account(await Actor.get(username="bob"), await Actor.get(username="alice"), urls)
+    assert unread_in_nav((await client.get("/", headers=HTML)).text) == 4
 
     page = (await client.get("/notifications", headers=HTML)).text
-    items = re.findall(r'<li class="notification notification-(\w+) unread">(.*?)</li>', page, re.S)
+    items = re.findall(r'<li class="notification notification-(\w+) unread" id="notification-\d+">(.*?)</li>', page, re.S)
     kinds = [kind for kind, _ in items]
     assert sorted(kinds) == ["boost", "follow", "like", "reply"]
     text = {kind: " ".join(re.sub(r"<[^>]+>", " ", body).split()) for kind, body in items}
-    assert text["like"].startswith("New bob @bob@hit.test liked your contribution: Clockwork")
+    assert "New bob @bob@hit.test liked your contribution: Clockwork" in text["like"]
     assert "boosted your contribution: Clockwork" in text["boost"]
-    assert "replied to you: Text by bob" in text["reply"]
+    assert "replied to you" in text["reply"] and "Lovely gears!" in text["reply"]  # the reply's own words
     assert "followed you" in text["follow"]
     assert f'href="http://hit.test{path}"' in dict(items)["like"]
     assert 'href="http://hit.test/@bob"' in dict(items)["like"]
-    assert unread_in_nav(page) == 4
+    assert unread_in_nav(page) == 0  # seen: read from now on, though marked "New" on this page
+    again = (await client.get("/notifications", headers=HTML)).text
+    assert "unread-badge" not in again and 'notification-like"' in again
 
 
 async def test_mark_all_read_clears_the_count(
@@ -68,12 +71,15 @@ async def test_mark_all_read_clears_the_count(
 ) -> None:
     path = await alices_work(client)
     await submit(bob_client, path, f"{path}/like")
-    assert unread_in_nav((await client.get("/", headers=HTML)).text) == 1
+    await submit(bob_client, "/", "/contributions/new", source="Hi @alice", visibility="public")  # a mention
+    assert unread_in_nav((await client.get("/", headers=HTML)).text) == 2
     assert unread_in_nav((await bob_client.get("/", headers=HTML)).text) == 0
 
+    mentions = (await client.get("/notifications?filter=mentions", headers=HTML)).text  # sees only the mention
+    assert "1 more unread" in mentions and "Mark all as read" in mentions
     forged = await client.post("/notifications/read", data={"csrf_token": "forged"}, headers=HTML)
     assert forged.status_code == 403
-    response = await submit(client, "/notifications", "/notifications/read")
+    response = await submit(client, "/", "/notifications/read")
     assert response.status_code == 303
     page = (await client.get(response.headers["location"], headers=HTML)).text
     assert "Everything is marked as read." in page and unread_in_nav(page) == 0

@@ -33,7 +33,7 @@ from fediverse_hit.store.models.interactions import Boost, Like, Notification
 from fediverse_hit.store.models.payments import LedgerEntry, SignedStatement
 from fediverse_hit.store.models.rate_limits import RateLimitCounter
 from fediverse_hit.store.models.remixes import ChainDocument, ChainKeyDocument, QuoteRequest, RemixSource
-from fediverse_hit.store.models.social import Block, Follow
+from fediverse_hit.store.models.social import Block, Follow, Mute
 
 __all__ = [
     "AccessToken",
@@ -58,6 +58,7 @@ __all__ = [
     "Like",
     "MediaAttachment",
     "Mention",
+    "Mute",
     "Notification",
     "OutgoingActivity",
     "PaymentAdjustment",

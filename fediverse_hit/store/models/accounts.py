@@ -26,6 +26,8 @@ class Account(Model):
     session_epoch = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
+    # Set by an admin: no log-in, sessions and tokens refused, until lifted (Mastodon's suspension, reversible).
+    suspended_at = fields.DatetimeField(null=True)
     deleted_at = fields.DatetimeField(null=True)
 
     tokens: fields.ReverseRelation[AccessToken]

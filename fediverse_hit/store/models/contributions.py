@@ -98,6 +98,7 @@ class MediaAttachment(Model):
     blurhash = fields.CharField(max_length=100, null=True)
     thumbnail_filename = fields.CharField(max_length=100, null=True, db_index=True)
     cover_filename = fields.CharField(max_length=100, null=True, db_index=True)
+    captions_filename = fields.CharField(max_length=100, null=True, db_index=True)  # a WebVTT track for video
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

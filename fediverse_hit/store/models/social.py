@@ -1,4 +1,4 @@
-"""Relationships between actors: follows (pending or accepted) and blocks."""
+"""Relationships between actors: follows (pending or accepted), blocks and mutes."""
 
 from __future__ import annotations
 
@@ -46,3 +46,20 @@ class Block(Model):
     class Meta:
         table = "blocks"
         unique_together = (("blocker", "blocked"),)
+
+
+class Mute(Model):
+    """`muter` hides `muted` from their timelines and notifications. Private: never federated."""
+
+    id = fields.BigIntField(primary_key=True)
+    muter: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
+        "hit.Actor", related_name="mute_rows", on_delete=fields.CASCADE
+    )
+    muted: fields.ForeignKeyRelation["Actor"] = fields.ForeignKeyField(
+        "hit.Actor", related_name="muted_by_rows", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mutes"
+        unique_together = (("muter", "muted"),)
