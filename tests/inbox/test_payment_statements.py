@@ -5,6 +5,7 @@ Each refusal is asserted by the line the handler logs for it (its reason), and b
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from fediverse_hit.protocol.integrity_proofs import create_proof
 from fediverse_hit.protocol.payment_documents import PaymentKind, PaymentTerms, build_payment_document
 from fediverse_hit.protocol.payments import Earning
 from fediverse_hit.protocol.vocabulary import NotificationKind
+from fediverse_hit.services.accounts import delete_account
 from fediverse_hit.services.ledger import check_kept_statement, format_earnings_csv, list_earnings
-from fediverse_hit.store.models import Actor, InboxItem, LedgerEntry, Notification, SignedStatement
+from fediverse_hit.store.models import Account, Actor, InboxItem, LedgerEntry, Notification, SignedStatement
 from tests.inbox_harness import InboxHarness, RemotePerson, ed25519_key
 
 pytestmark = pytest.mark.anyio
@@ -92,6 +94,31 @@ async def test_statement_is_recorded_once_per_local_contributor(
     assert refusals() == []
     # The project was fetched once, for the key of the first delivery: its stored copy is trusted after that.
     assert inbox.network.fetched("a.example") == [world.project.actor_id]
+
+
+async def test_statement_created_by_reference_is_fetched_and_kept_as_served(
+    inbox: InboxHarness, world: World, refusals: Callable[[], list[str]]
+) -> None:
+    signed = statement(world)
+    inbox.network.serve(signed)
+    await inbox.deliver(world.project.create(signed["id"], to=signed["to"]), world.project)
+    entries = await LedgerEntry.all().prefetch_related("person")
+    assert [(entry.person.uri, entry.amount) for entry in entries] == [(world.bob.uri, 1688)]
+    kept = await SignedStatement.get()
+    assert kept.statement_json == json.dumps(signed)  # the bytes its proof was checked over
+    assert check_kept_statement(kept) is None
+    assert refusals() == []
+
+
+async def test_statement_paying_only_a_deleted_account_here_records_nothing_and_fetches_nothing(
+    inbox: InboxHarness, world: World, refusals: Callable[[], list[str]]
+) -> None:
+    await delete_account(await Account.get(actor_id=world.bob.id))
+    await deliver(inbox, world.project, statement(world))
+    assert await SignedStatement.all().count() == 0
+    assert await Notification.all().count() == 0
+    assert refusals() == []  # nobody here is paid: not refused, just not ours to keep
+    assert inbox.network.fetched("a.example") == [world.project.actor_id]  # the key, at the inbox
 
 
 async def test_earnings_list_and_csv(inbox: InboxHarness, world: World) -> None:
