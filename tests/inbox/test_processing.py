@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -208,9 +209,9 @@ async def test_items_arriving_together_are_written_in_one_insert_and_a_repeat_co
     inserts: list[list[str]] = []
     bulk_create = InboxItem.bulk_create
 
-    async def counted(objects: list[InboxItem], **options: object) -> object:
+    async def counted(objects: list[InboxItem], **options: Any) -> None:
         inserts.append([item.activity_id for item in objects])
-        return await bulk_create(objects, **options)
+        await bulk_create(objects, **options)
 
     monkeypatch.setattr(InboxItem, "bulk_create", counted)
     await asyncio.gather(*(writer.store(_item(n)) for n in range(4)))  # item 0 again, and three new ones
