@@ -35,6 +35,15 @@ def test_a_hundred_thousand_nested_arrays_are_refused_without_recursion() -> Non
     assert str(refused.value) == "JSON nested deeper than 64 levels"
 
 
+@pytest.mark.parametrize("opened", [65, 100_000])
+def test_unclosed_brackets_count_as_nesting(opened: int) -> None:
+    # hostile: a body of opening brackets that never close; Python's decoder would recurse once per
+    # bracket before noticing (RecursionError, a 500, for 100,000 of them)
+    with pytest.raises(JsonDocumentError) as refused:
+        read_json_object(b"[" * opened)
+    assert str(refused.value) == "JSON nested deeper than 64 levels"
+
+
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
