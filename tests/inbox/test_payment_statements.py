@@ -168,6 +168,7 @@ async def test_statement_proved_with_a_key_the_project_added_since_is_recorded(
     await deliver(inbox, world.project, statement(world))
     assert [entry.amount for entry in await LedgerEntry.all()] == [1688]
     assert refusals() == []
+    # fetched to store it beforehand, then once more when the proof failed with that copy
     assert inbox.network.fetched("a.example") == [world.project.actor_id] * 2
 
 
