@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fediverse_hit.store.models import Actor, ActorKey, Contribution, Follow, Like
+from fediverse_hit.services.accounts import delete_account
+from fediverse_hit.store.models import Account, Actor, ActorKey, Block, Contribution, Follow, Like
 from tests.inbox.world import World, local_post, notification_kinds, sent_types
 from tests.inbox_harness import InboxHarness
 
@@ -74,3 +75,14 @@ async def test_a_follow_of_anything_but_a_local_person_records_and_answers_nothi
     await inbox.deliver(world.zoe.activity("Follow", target), world.zoe)
     assert await Follow.all().count() == 0
     assert await sent_types() == []
+
+
+@pytest.mark.parametrize("blocked", ["instance actor", "deleted account"])
+async def test_a_block_of_anything_but_a_live_local_person_records_nothing(
+    inbox: InboxHarness, world: World, blocked: str
+) -> None:
+    bob = await inbox.local_person("bob")
+    await delete_account(await Account.get(actor_id=bob.id))
+    target = {"instance actor": inbox.urls.instance_actor(), "deleted account": bob.uri}[blocked]
+    await inbox.deliver(world.zoe.activity("Block", target), world.zoe)
+    assert await Block.all().count() == 0

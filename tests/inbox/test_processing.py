@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
-from fediverse_hit.federation.inbox_writer import INBOX_WRITER
+from fediverse_hit.federation.inbox_writer import InboxWriter
 from fediverse_hit.services.domain_blocks import add_domain_block
 from fediverse_hit.store.models import Contribution, Follow, InboxItem
 from fediverse_hit.store.notifications import list_notifications
@@ -175,20 +176,46 @@ async def test_a_3000_character_id_among_concurrent_deliveries_fails_alone(inbox
     assert stored == {activity["id"] for activity in good}
 
 
+def _item(number: int, *, broken: bool = False) -> InboxItem:
+    """An inbox item; a broken one has an id over its column's 2,048 characters (as a check missed
+    at the inbox would let through), so writing it fails."""
+    return InboxItem(
+        activity_id=f"https://remote.example/a/{number}" + ("x" * 3000 if broken else ""),
+        activity_type="Follow", actor_uri="https://remote.example/users/zoe",
+        body=json.dumps({"n": number}), next_attempt_at=datetime.now(UTC),
+    )
+
+
+async def _stored_ids() -> list[str]:
+    return sorted(await InboxItem.all().values_list("activity_id", flat=True))
+
+
 async def test_a_write_failing_in_a_batch_fails_alone_and_its_neighbours_are_stored(inbox: InboxHarness) -> None:
-    """An item that cannot be written (an id over its column's 2,048 characters, as a check
-    missed at the inbox would let through) joins a batch of good ones."""
-
-    def item(number: int, *, broken: bool = False) -> InboxItem:
-        return InboxItem(
-            activity_id=f"https://remote.example/a/{number}" + ("x" * 3000 if broken else ""),
-            activity_type="Follow", actor_uri="https://remote.example/users/zoe",
-            body=json.dumps({"n": number}), next_attempt_at=datetime.now(UTC),
-        )
-
+    """A broken item joins a batch of good ones and of a repeat of an item stored before."""
+    writer = InboxWriter()
+    await writer.store(_item(0))
     outcomes = await asyncio.gather(
-        *(INBOX_WRITER.store(item(n, broken=n == 2)) for n in range(5)), return_exceptions=True
+        *(writer.store(_item(n, broken=n == 2)) for n in range(5)), return_exceptions=True
     )
     assert [isinstance(outcome, Exception) for outcome in outcomes] == [False, False, True, False, False]
-    stored = sorted(await InboxItem.all().values_list("activity_id", flat=True))
-    assert stored == [f"https://remote.example/a/{n}" for n in (0, 1, 3, 4)]
+    assert await _stored_ids() == [f"https://remote.example/a/{n}" for n in (0, 1, 3, 4)]
+
+
+async def test_items_arriving_together_are_written_in_one_insert_and_a_repeat_costs_nothing(
+    inbox: InboxHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = InboxWriter()
+    await writer.store(_item(0))
+    inserts: list[list[str]] = []
+    bulk_create = InboxItem.bulk_create
+
+    async def counted(objects: list[InboxItem], **options: Any) -> None:
+        inserts.append([item.activity_id for item in objects])
+        await bulk_create(objects, **options)
+
+    monkeypatch.setattr(InboxItem, "bulk_create", counted)
+    await asyncio.gather(*(writer.store(_item(n)) for n in range(4)))  # item 0 again, and three new ones
+    assert inserts == [[f"https://remote.example/a/{n}" for n in range(4)]]
+    await writer.store(_item(4))  # alone, after that batch was written: a batch of its own
+    assert inserts[1:] == [["https://remote.example/a/4"]]
+    assert await _stored_ids() == [f"https://remote.example/a/{n}" for n in range(5)]
