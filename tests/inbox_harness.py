@@ -271,5 +271,6 @@ async def inbox(app: Starlette, client: httpx.AsyncClient, settings: Settings, u
         forget_domain_blocks()
         inbox_module.forget_verified_keys()
         runtime = FederationRuntime(settings, urls, fetcher)
+        app.state.handler_context = runtime.handler_context()
         yield InboxHarness(client, urls, network, fetcher, runtime.inbox_processor(), runtime)
         runtime.parser.close()

@@ -95,7 +95,8 @@ def actor_jrd(actor: Actor, urls: InstanceUrls) -> dict[str, Any]:
     is_person = actor.kind != "Application"
     profile = urls.actor_page(actor.kind, actor.username) if is_person else None
     aliases = list(dict.fromkeys([actor.uri] + ([profile] if profile else [])))
-    return build_jrd(urls.acct(actor.username), aliases, actor.uri, profile)
+    interaction = urls.authorize_interaction() if is_person else None
+    return build_jrd(urls.acct(actor.username), aliases, actor.uri, profile, interaction)
 
 
 def _collection(urls: InstanceUrls, username: str | None, name: str) -> str:

@@ -150,14 +150,18 @@ async def resolve_handle(handle: str, *, fetcher: Fetcher) -> Actor:
         if local is None or local.deleted_at is not None:
             raise FetchError(handle, "no such user here", status=404)
         return local
-    # Tests and development run instances on http://127.0.0.1:PORT; everything else is https.
-    scheme = "http" if fetcher.settings.allow_private_addresses and _is_loopback(host) else "https"
-    query = urlencode({"resource": f"acct:{user}@{host}"})
-    jrd = await fetcher.fetch_json(f"{scheme}://{host}/.well-known/webfinger?{query}")
-    href = self_link(jrd)
+    href = self_link(await fetch_webfinger(user, host, fetcher=fetcher))
     if href is None:
         raise FetchError(handle, "WebFinger answer has no ActivityPub self link")
     return await get_remote_actor(href, fetcher=fetcher)
+
+
+async def fetch_webfinger(user: str, host: str, *, fetcher: Fetcher) -> dict[str, Any]:
+    """The JRD `host` serves for `acct:user@host` (unsigned, through the SSRF guard)."""
+    # Tests and development run instances on http://127.0.0.1:PORT; everything else is https.
+    scheme = "http" if fetcher.settings.allow_private_addresses and _is_loopback(host) else "https"
+    query = urlencode({"resource": f"acct:{user}@{host}"})
+    return await fetcher.fetch_json(f"{scheme}://{host}/.well-known/webfinger?{query}")
 
 
 def self_link(jrd: dict[str, Any]) -> str | None:

@@ -78,3 +78,19 @@ async def list_followers(actor: Actor) -> list[Actor]:
 async def list_followed(actor: Actor) -> list[Actor]:
     """Every account `actor` follows or asked to follow (for Delete/Update fan-out)."""
     return [f.followed for f in await Follow.filter(follower=actor).prefetch_related("followed")]
+
+
+async def list_follower_actors(actor: Actor, offset: int, limit: int) -> list[Actor]:
+    """A page of accepted followers, newest follow first (the profile's follower list)."""
+    rows = await Follow.filter(followed=actor, state=FollowState.ACCEPTED, follower__deleted_at=None).order_by(
+        "-id"
+    ).offset(offset).limit(limit).prefetch_related("follower")
+    return [row.follower for row in rows]
+
+
+async def list_followed_actors(actor: Actor, offset: int, limit: int) -> list[Actor]:
+    """A page of accounts `actor` follows (accepted), newest follow first."""
+    rows = await Follow.filter(follower=actor, state=FollowState.ACCEPTED, followed__deleted_at=None).order_by(
+        "-id"
+    ).offset(offset).limit(limit).prefetch_related("followed")
+    return [row.followed for row in rows]
