@@ -44,6 +44,11 @@ class RemoteTotals:
 _recent: TtlCache[str, RemoteTotals] = TtlCache(OUTBOX_TTL, max_entries=2_000)
 
 
+def forget_recent_works() -> None:
+    """Drop the cache of outbox reads (tests start each from an empty database)."""
+    _recent.clear()
+
+
 async def load_recent_works(actor: Actor, ctx: HandlerContext, *, refresh: bool = False) -> RemoteTotals:
     """Store the works on the first page of `actor`'s outbox and read the sizes of their
     collections; cached for OUTBOX_TTL unless `refresh` (a follow just made). A server that does
