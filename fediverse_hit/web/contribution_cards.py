@@ -24,6 +24,7 @@ from fediverse_hit.store.interactions import Counts, boosted_by, interaction_cou
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Actor, Contribution, MediaAttachment
 from fediverse_hit.store.timelines import Cursor, TimelineEntry
+from fediverse_hit.web.avatars import default_avatar
 from fediverse_hit.web.remote_links import localize_links
 
 VISIBILITY_LABELS: dict[str, str] = {
@@ -76,12 +77,13 @@ def actor_origin_url(actor: Actor) -> str:
     return "" if actor.local else safe_href(actor.url or actor.uri)
 
 
-def actor_link(actor: Actor, urls: InstanceUrls) -> dict[str, str]:
+def actor_link(actor: Actor, urls: InstanceUrls) -> dict[str, Any]:
     """Name, handle, avatar and profile links (here and on their server) of an author or booster."""
     return {
         "name": actor.name or actor.username,
         "handle": actor_handle(actor),
         "avatar_url": safe_href(actor.icon_url),
+        "default_avatar": default_avatar(actor),
         "profile_url": profile_url(actor, urls),
         "origin_url": actor_origin_url(actor),
     }

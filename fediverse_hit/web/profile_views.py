@@ -2,14 +2,11 @@
 default), header image, bio, fields, counts, and the viewer's relationship to them.
 
 Remote bios and field values are HTML: sanitized here, when rendered (`actor_parsing` keeps them
-as published). A person without an avatar gets initials on a colour taken from their IRI, the
-same on every page and every visit (Mastodon shows one grey picture for all; initials tell
-people apart).
+as published).
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from markupsafe import Markup
@@ -19,25 +16,9 @@ from fediverse_hit.protocol.actor_parsing import parse_header_image
 from fediverse_hit.protocol.html_sanitizing import sanitize_html
 from fediverse_hit.store.follows import find_follow
 from fediverse_hit.store.models import Actor, Block
+from fediverse_hit.web.avatars import default_avatar
 from fediverse_hit.web.contribution_cards import actor_handle, actor_origin_url, profile_url, safe_href
 from fediverse_hit.web.remote_links import localize_links
-
-
-def initials_of(name: str) -> str:
-    """Up to two capital letters from the first words of `name` ("Ada Lovelace" → "AL")."""
-    words = [word for word in name.replace("_", " ").replace(".", " ").split() if word[0].isalnum()]
-    letters = "".join(word[0] for word in words[:2]).upper()
-    return letters or "?"
-
-
-def hue_of(uri: str) -> int:
-    """A hue (0–359) fixed for an actor IRI."""
-    return int.from_bytes(hashlib.sha256(uri.encode()).digest()[:2], "big") % 360
-
-
-def default_avatar(actor: Actor) -> dict[str, Any]:
-    """What the generated avatar draws: initials and a hue."""
-    return {"initials": initials_of(actor.name or actor.username), "hue": hue_of(actor.uri)}
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.accounts import create_account
 from fediverse_hit.store.models import Account
-from fediverse_hit.web.profile_views import initials_of
+from fediverse_hit.web.avatars import initials_of
 from tests.asgi_forms import HTML, csrf_from
 from tests.inbox_harness import InboxHarness, inbox
 from tests.web.test_contribution_pages import publish_page
