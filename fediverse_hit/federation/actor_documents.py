@@ -46,6 +46,7 @@ def actor_to_ap(actor: Actor, keys: list[ActorKey], urls: InstanceUrls) -> dict[
             discoverable=actor.discoverable,
             indexable=actor.indexable,
             icon=_icon(actor),
+            image=_header(actor),
             profile_fields=tuple(
                 (item["name"], value_to_html(item["value"])) for item in actor.profile_fields
             ),
@@ -110,6 +111,12 @@ def _key_input(key: ActorKey) -> ActorKeyInput:
         multibase = public_key_to_multibase(load_public_key_pem(key.public_pem))
         return ActorKeyInput(key_id=key.key_id, algorithm="ed25519", public_multibase=multibase)
     return ActorKeyInput(key_id=key.key_id, algorithm=key.algorithm, public_pem=key.public_pem)
+
+
+def _header(actor: Actor) -> ActorImage | None:
+    if not actor.image_url:
+        return None
+    return ActorImage(url=actor.image_url, media_type=actor.image_media_type, alt=actor.image_alt)
 
 
 def _icon(actor: Actor) -> ActorImage | None:

@@ -12,7 +12,6 @@ from typing import Any
 from markupsafe import Markup
 
 from fediverse_hit.federation.urls import InstanceUrls
-from fediverse_hit.protocol.actor_parsing import parse_header_image
 from fediverse_hit.protocol.html_sanitizing import sanitize_html
 from fediverse_hit.store.follows import find_follow
 from fediverse_hit.store.models import Actor, Block
@@ -40,7 +39,6 @@ def _fields(actor: Actor) -> list[dict[str, Any]]:
 
 def person_view(actor: Actor, urls: InstanceUrls) -> dict[str, Any]:
     """Everything a profile header shows about `actor`."""
-    header = parse_header_image(actor.document) if not actor.local and actor.document else None
     return {
         "id": actor.id,
         "uri": actor.uri,
@@ -54,8 +52,8 @@ def person_view(actor: Actor, urls: InstanceUrls) -> dict[str, Any]:
         "avatar_url": safe_href(actor.icon_url),
         "avatar_alt": actor.icon_alt,
         "default_avatar": default_avatar(actor),
-        "header_url": safe_href(header.url) if header else "",
-        "header_alt": header.alt if header else "",
+        "header_url": safe_href(actor.image_url),
+        "header_alt": actor.image_alt,
         "bio_paragraphs": _paragraphs(actor.summary) if actor.local else [],
         "bio_html": Markup("") if actor.local else localize_links(sanitize_html(actor.summary)),
         "fields": _fields(actor),

@@ -60,11 +60,12 @@ async def save_profile_form(request: Request) -> Response:
     try:
         submitted = parse_profile(form)
         avatar = await _read_upload(form.get("avatar"), settings.max_avatar_bytes)
+        header = await _read_upload(form.get("header"), settings.max_avatar_bytes)
     finally:
         await form.close()
     storage = MediaStorage(settings.media_dir, request.app.state.urls, settings.max_avatar_bytes)
     try:
-        await save_profile(account, submitted, avatar, storage)
+        await save_profile(account, submitted, avatar, storage, header)
     except ProfileRejected as exc:
         return await _render_profile(request, account, submitted, exc.errors, status_code=exc.status_code)
     await send_actor_update(await account.actor, request.app.state.urls)  # Update(Person) to followers
@@ -82,6 +83,8 @@ def parse_profile(form: FormData) -> ProfileInput:
         manually_approves_followers="manually_approves_followers" in form,
         hide_collections="hide_collections" in form,
         remove_avatar="remove_avatar" in form,
+        header_alt=_text(form, "header_alt"),
+        remove_header="remove_header" in form,
     )
 
 
@@ -116,6 +119,7 @@ async def _render_profile(
         "fields": _padded(profile.fields, MAX_FIELDS),
         "payment_links": _padded(profile.payment_links, MAX_PAYMENT_LINKS),
         "avatar": {"url": actor.icon_url, "alt": actor.icon_alt},
+        "header": {"url": actor.image_url, "alt": actor.image_alt},
         "errors": errors,
         "notice": notice,
         "limits": LIMITS,

@@ -127,3 +127,24 @@ async def test_following_a_remote_person_stores_their_earlier_works(
     after = await client.get("/@bob@remote.example", headers=HTML)
     assert "Tide tables" in after.text  # the cache was refreshed by the follow
     assert "Requested" in after.text or "Unfollow" in after.text
+
+
+async def test_a_remote_header_image_is_shown_and_a_script_address_is_not(
+    inbox: InboxHarness, anonymous: httpx.AsyncClient
+) -> None:
+    bob = inbox.network.person("bob")
+    header = {"type": "Image", "mediaType": "image/jpeg", "url": "https://remote.example/h.jpg", "name": "Cliffs"}
+    inbox.network.serve({**bob.document(), "image": header, "summary": '<p>Hi<script>alert(1)</script></p>'})
+    await inbox.remote_actor(bob)
+    serve_outbox(inbox, bob, [])
+    page = (await anonymous.get("/@bob@remote.example", headers=HTML)).text
+    assert '<img class="profile-banner" src="https://remote.example/h.jpg" alt="Cliffs">' in page
+    assert "<script>alert" not in page and "<p>Hi</p>" in page
+
+    # Tried: a header whose address would run script.
+    eve = inbox.network.person("eve")
+    inbox.network.serve({**eve.document(), "image": {"type": "Image", "url": "javascript:alert(1)"}})
+    await inbox.remote_actor(eve)
+    serve_outbox(inbox, eve, [])
+    page = (await anonymous.get("/@eve@remote.example", headers=HTML)).text
+    assert "profile-banner" not in page and "javascript:" not in page
