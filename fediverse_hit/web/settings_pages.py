@@ -52,9 +52,10 @@ async def save_profile_form(request: Request) -> Response:
     account = await require_account(request)
     settings: Settings = request.app.state.settings
     try:
-        form = await read_form(request, max_bytes=settings.max_avatar_bytes + MAX_FORM_BYTES, max_files=1)
+        # two images (avatar and header), each checked against the cap when read
+        form = await read_form(request, max_bytes=2 * settings.max_avatar_bytes + MAX_FORM_BYTES, max_files=2)
     except PayloadTooLarge:
-        message = f"The avatar is too large: images up to {max_megabytes(settings.max_avatar_bytes)} are accepted."
+        message = f"The images are too large: an avatar and a header of up to {max_megabytes(settings.max_avatar_bytes)} each are accepted."
         profile = current_profile(account, await account.actor)
         return await _render_profile(request, account, profile, {"avatar": message}, status_code=413)
     try:

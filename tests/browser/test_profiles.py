@@ -6,10 +6,12 @@ follows him with one click; a local profile with its counts, follow button and, 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from tests.browser.test_remixes import screenshot_both, shots_dir
 from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS
@@ -21,6 +23,12 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH (apt-get install chromium)"),
 ]
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+def png_file(name: str, size: tuple[int, int], colour: tuple[int, int, int]) -> dict[str, Any]:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return {"name": name, "mimeType": "image/png", "buffer": buffer.getvalue()}
 
 
 def log_in(page: Any, instance: Instance, username: str) -> None:
@@ -78,9 +86,22 @@ def test_follow_a_local_creator_from_their_profile(instances: InstanceFactory, t
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
+            owner = browser.new_page(viewport={"width": 1280, "height": 900})
+            owner.set_default_timeout(20_000)
+            log_in(owner, a, "ada")
+            owner.goto(a.url("/settings"))
+            owner.get_by_label("Display name").fill("Ada Lovelace")
+            owner.get_by_label("Bio").fill("Notes on engines, looms and the music they could make.")
+            owner.get_by_label("Upload an avatar").set_input_files(files=[png_file("me.png", (320, 320), (30, 90, 160))])
+            owner.get_by_label("Upload a header image").set_input_files(files=[png_file("wide.png", (1500, 500), (200, 150, 60))])
+            owner.get_by_label("Header description (alt text)").fill("A golden field at dusk")
+            owner.get_by_role("button", name="Save profile").click()
+            expect(owner.get_by_role("status")).to_contain_text("Your profile was saved.")
+
             visitor = browser.new_page(viewport={"width": 1280, "height": 900})
             visitor.set_default_timeout(20_000)
             visitor.goto(a.url("/@ada"))
+            expect(visitor.get_by_role("img", name="A golden field at dusk")).to_be_visible()
             visitor.get_by_text("Follow from your server").click()
             expect(visitor.get_by_label("Your handle")).to_be_visible()
             screenshot_both(visitor, shots, "local-profile-visitor")
@@ -95,7 +116,7 @@ def test_follow_a_local_creator_from_their_profile(instances: InstanceFactory, t
             expect(page.get_by_role("button", name=f"Unfollow @ada@{a.domain}")).to_be_visible()
             expect(counts).to_contain_text("1 follower")
             page.get_by_role("link", name="1 follower").click()
-            expect(page.get_by_role("heading", name="Followers of ada")).to_be_visible()
+            expect(page.get_by_role("heading", name="Followers of Ada Lovelace")).to_be_visible()
             expect(page.get_by_role("link", name=f"carol @carol@{a.domain}")).to_be_visible()
 
             page.goto(a.url("/@carol"))
