@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 
@@ -69,7 +69,7 @@ def profile_url(actor: Actor, urls: InstanceUrls) -> str:
     (so a visitor stays on their own server; DESIGN §8)."""
     if actor.local:
         return urls.actor_page(actor.kind, actor.username)
-    return f"/{actor_handle(actor)}"
+    return f"/@{quote(actor.username, safe='')}@{quote(actor.domain, safe=':[]')}"
 
 
 def actor_origin_url(actor: Actor) -> str:

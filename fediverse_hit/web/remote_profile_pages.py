@@ -5,6 +5,8 @@ where a reply, like, boost or remix stays on this server). "Open on their server
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -31,7 +33,8 @@ async def find_remote_person(handle: str, request: Request) -> Actor:
     except ResourceError as exc:
         raise NotFound("That is not a handle of the form @user@host.") from exc
     user, host = resource.user or "", resource.host or ""
-    cached = await Actor.filter(username=user, domain=host, local=False, deleted_at=None).first()
+    # WebFinger handles are case-insensitive; Mastodon keeps the case of `preferredUsername`.
+    cached = await Actor.filter(username__iexact=user, domain=host, local=False, deleted_at=None).first()
     if cached is not None and cached.fetched_at is not None and utc_now() - cached.fetched_at < REFRESH_AGE:
         return cached
     try:
@@ -48,7 +51,7 @@ async def remote_profile(request: Request, handle: str) -> Response:
     urls: InstanceUrls = request.app.state.urls
     actor = await find_remote_person(handle, request)
     canonical = profile_url(actor, urls)
-    if actor.local or canonical != request.url.path:  # our own people, or another spelling of the handle
+    if actor.local or unquote(canonical) != request.url.path:  # our own people, or another spelling of the handle
         return RedirectResponse(canonical, status_code=301 if actor.local else 303)
     totals = await load_recent_works(actor, request.app.state.handler_context)
     viewer = await viewer_actor(request)

@@ -180,7 +180,7 @@ async def test_remix_and_quote_request_notifications_say_what_happened(
 
     page = (await client.get("/notifications")).text
 
-    assert f'@bob@b.example</span>\n      remixed your work in <a href="{echo.uri}">Field, slowed down</a>' in page
+    assert f'@bob@b.example</span>\n      remixed your work in <a href="/remote-contributions/{echo.id}">Field, slowed down</a>' in page  # its page here
     assert re.search(
         r'@bob@b.example</span>\s*asks to quote your work: <a href="[^"]+">Green field</a> · '
         r'<a href="http://hit.test/quote-requests">Approve or decline</a>', page,

@@ -148,3 +148,16 @@ async def test_a_remote_header_image_is_shown_and_a_script_address_is_not(
     serve_outbox(inbox, eve, [])
     page = (await anonymous.get("/@eve@remote.example", headers=HTML)).text
     assert "profile-banner" not in page and "javascript:" not in page
+
+
+async def test_another_spelling_of_a_handle_redirects_to_the_one_page(
+    inbox: InboxHarness, anonymous: httpx.AsyncClient
+) -> None:
+    bob = inbox.network.person("bob")
+    await inbox.remote_actor(bob)
+    answer = await anonymous.get("/@BOB@Remote.Example", headers=HTML)
+    assert answer.status_code == 303 and answer.headers["location"] == "/@bob@remote.example"
+    assert not any("webfinger" in url for url in inbox.network.fetched())  # the stored copy was used
+    # Tried: a handle of a server that does not answer WebFinger.
+    missing = await anonymous.get("/@nobody@remote.example", headers=HTML)
+    assert missing.status_code == 404 and "Could not find @nobody@remote.example" in missing.text
