@@ -5,6 +5,7 @@ Remote people's profiles (`/@user@host`) are in `remote_profile_pages`."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,9 +20,9 @@ from fediverse_hit.store.follows import count_followers, count_following, list_f
 from fediverse_hit.store.models import Account, Actor
 from fediverse_hit.web.contribution_pages import viewer_actor
 from fediverse_hit.web.pages import local_person
+from fediverse_hit.web.profile_views import people_view, person_view, relationship_of
 from fediverse_hit.web.profile_works import profile_works
 from fediverse_hit.web.remote_profile_pages import remote_profile
-from fediverse_hit.web.profile_views import people_view, person_view, relationship_of
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import read_form
 
@@ -116,17 +117,16 @@ async def remote_follow(request: Request) -> Response:
     if resource is None or resource.user is None or resource.host is None:
         return await _remote_follow_error(request, actor, handle, "Enter your handle as @you@your.server.")
     if resource.host == urls.domain.lower():
-        login = request.url_for("login")
-        return RedirectResponse(f"{login}?next=/@{actor.username}", status_code=303)
+        login = request.url_for("login")  # one of ours: log in here and follow
+        return RedirectResponse(f"{login}?{urlencode({'next': request.url.path.removesuffix('/remote-follow')})}", status_code=303)
     try:
         jrd = await fetch_webfinger(resource.user, resource.host, fetcher=request.app.state.fetcher)
     except FetchError as exc:
         return await _remote_follow_error(request, actor, handle, f"Could not reach your server: {exc.reason}")
     target = interaction_target(jrd, actor.uri)
     if target is None:
-        problem = "Your server does not say where to follow people from elsewhere. Search for {} there.".format(
-            "@" + urls.handle(actor.username)
-        )
+        handle_here = "@" + urls.handle(actor.username)
+        problem = f"Your server does not say where to follow people from elsewhere. Search for {handle_here} there."
         return await _remote_follow_error(request, actor, handle, problem)
     return RedirectResponse(target, status_code=303)
 
