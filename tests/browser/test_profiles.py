@@ -65,8 +65,13 @@ def test_follow_someone_elsewhere_from_their_profile_page_here(instances: Instan
             page.get_by_role("button", name=f"Follow @bob@{b.domain}").click()
             page.wait_for_url(a.url(f"/@bob@{b.domain}"))
             eventually(lambda: members(b, "bob", "followers") == [ada], "bob's followers on B list ada")
-            page.reload()
-            expect(page.get_by_role("button", name=f"Unfollow @bob@{b.domain}")).to_be_visible()
+            unfollow = page.get_by_role("button", name=f"Unfollow @bob@{b.domain}")
+
+            def accepted() -> bool:  # B's Accept reaches A a moment after B lists ada
+                page.reload()
+                return bool(unfollow.count() == 1)
+
+            eventually(accepted, "A records bob's Accept: the button says Unfollow")
 
             page.get_by_role("link", name="Harbour sketches", exact=True).click()
             expect(page.get_by_role("heading", name="Harbour sketches", level=1)).to_be_visible()
