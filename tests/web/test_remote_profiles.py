@@ -161,3 +161,15 @@ async def test_another_spelling_of_a_handle_redirects_to_the_one_page(
     # Tried: a handle of a server that does not answer WebFinger.
     missing = await anonymous.get("/@nobody@remote.example", headers=HTML)
     assert missing.status_code == 404 and "Could not find @nobody@remote.example" in missing.text
+
+
+async def test_authorize_interaction_opens_the_person_here_after_logging_in(
+    inbox: InboxHarness, anonymous: httpx.AsyncClient, client: httpx.AsyncClient, alice: Account
+) -> None:
+    bob = inbox.network.person("bob")
+    await inbox.remote_actor(bob)
+    sent = await anonymous.get("/authorize-interaction", params={"uri": bob.actor_id}, headers=HTML)
+    assert sent.status_code == 303 and sent.headers["location"].startswith("http://")
+    assert "/login?next=%2Fauthorize-interaction%3Furi%3Dhttps%253A%252F%252Fremote.example%252Fusers%252Fbob" in sent.headers["location"]
+    opened = await client.get("/authorize-interaction", params={"uri": bob.actor_id}, headers=HTML)
+    assert opened.status_code == 303 and opened.headers["location"] == "/@bob@remote.example"
