@@ -39,6 +39,7 @@ def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
         try:
             async with listen_for_changes(settings.database_url), federation_runtime(settings, urls) as runtime:
                 app.state.fetcher = runtime.fetcher
+                app.state.handler_context = runtime.handler_context()
                 if run_worker:
                     async with background_worker(runtime):
                         yield

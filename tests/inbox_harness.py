@@ -25,6 +25,7 @@ from fediverse_hit.federation import inbox as inbox_module
 from fediverse_hit.federation.domain_block_cache import forget_domain_blocks
 from fediverse_hit.federation.fetcher import Fetcher, instance_signer
 from fediverse_hit.federation.remote_actors import get_remote_actor
+from fediverse_hit.federation.remote_works import forget_recent_works
 from fediverse_hit.federation.runtime import FederationRuntime
 from fediverse_hit.federation.sender_pool import WorkerConfig
 from fediverse_hit.federation.urls import InstanceUrls
@@ -269,7 +270,9 @@ async def inbox(app: Starlette, client: httpx.AsyncClient, settings: Settings, u
         fetcher = Fetcher(http, settings, await instance_signer(urls), deadline=FETCH_DEADLINE)
         app.state.fetcher = fetcher
         forget_domain_blocks()
+        forget_recent_works()
         inbox_module.forget_verified_keys()
         runtime = FederationRuntime(settings, urls, fetcher)
+        app.state.handler_context = runtime.handler_context()
         yield InboxHarness(client, urls, network, fetcher, runtime.inbox_processor(), runtime)
         runtime.parser.close()

@@ -46,6 +46,7 @@ def actor_to_ap(actor: Actor, keys: list[ActorKey], urls: InstanceUrls) -> dict[
             discoverable=actor.discoverable,
             indexable=actor.indexable,
             icon=_icon(actor),
+            image=_header(actor),
             profile_fields=tuple(
                 (item["name"], value_to_html(item["value"])) for item in actor.profile_fields
             ),
@@ -95,7 +96,8 @@ def actor_jrd(actor: Actor, urls: InstanceUrls) -> dict[str, Any]:
     is_person = actor.kind != "Application"
     profile = urls.actor_page(actor.kind, actor.username) if is_person else None
     aliases = list(dict.fromkeys([actor.uri] + ([profile] if profile else [])))
-    return build_jrd(urls.acct(actor.username), aliases, actor.uri, profile)
+    interaction = urls.authorize_interaction() if is_person else None
+    return build_jrd(urls.acct(actor.username), aliases, actor.uri, profile, interaction)
 
 
 def _collection(urls: InstanceUrls, username: str | None, name: str) -> str:
@@ -109,6 +111,12 @@ def _key_input(key: ActorKey) -> ActorKeyInput:
         multibase = public_key_to_multibase(load_public_key_pem(key.public_pem))
         return ActorKeyInput(key_id=key.key_id, algorithm="ed25519", public_multibase=multibase)
     return ActorKeyInput(key_id=key.key_id, algorithm=key.algorithm, public_pem=key.public_pem)
+
+
+def _header(actor: Actor) -> ActorImage | None:
+    if not actor.image_url:
+        return None
+    return ActorImage(url=actor.image_url, media_type=actor.image_media_type, alt=actor.image_alt)
 
 
 def _icon(actor: Actor) -> ActorImage | None:

@@ -19,6 +19,7 @@ from fediverse_hit.protocol.actor_parsing import (
     ParsedActor,
     optional_url,
     parse_actor,
+    parse_header_image,
 )
 from fediverse_hit.protocol.discovery import ResourceError, parse_webfinger_resource
 from fediverse_hit.protocol.keys import PublicKey, load_public_key_pem
@@ -36,6 +37,7 @@ from fediverse_hit.store.remote_actors import (
 )
 
 REFRESH_AGE = timedelta(hours=24)
+MAX_IMAGE_URL = 2048  # the column; a cut URL would point elsewhere
 # A failed signature may ask for the signer's key to be refetched (rotation); not more often than
 # this per actor, so that a stream of bad signatures cannot make us hammer a third server.
 KEY_REFETCH_COOLDOWN = timedelta(seconds=30)
@@ -91,6 +93,7 @@ async def store_actor_document(requested: str, document: dict[str, Any], fetcher
 def actor_fields(parsed: ParsedActor, document: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Actor model fields for a parsed remote actor (text cut to the column sizes)."""
     icon = parsed.icon
+    header = parse_header_image(document)
     return {
         "kind": parsed.type,
         "username": parsed.preferred_username,
@@ -106,6 +109,9 @@ def actor_fields(parsed: ParsedActor, document: dict[str, Any], now: datetime) -
         "icon_url": icon.url if icon else "",
         "icon_media_type": icon.media_type[:64] if icon else "",
         "icon_alt": icon.alt[:1500] if icon else "",
+        "image_url": header.url if header and len(header.url) <= MAX_IMAGE_URL else "",
+        "image_media_type": header.media_type[:64] if header else "",
+        "image_alt": header.alt[:1500] if header else "",
         "profile_fields": [{"name": name, "value": value} for name, value in parsed.profile_fields],
         "manually_approves_followers": parsed.manually_approves_followers,
         "discoverable": parsed.discoverable,
@@ -150,14 +156,18 @@ async def resolve_handle(handle: str, *, fetcher: Fetcher) -> Actor:
         if local is None or local.deleted_at is not None:
             raise FetchError(handle, "no such user here", status=404)
         return local
-    # Tests and development run instances on http://127.0.0.1:PORT; everything else is https.
-    scheme = "http" if fetcher.settings.allow_private_addresses and _is_loopback(host) else "https"
-    query = urlencode({"resource": f"acct:{user}@{host}"})
-    jrd = await fetcher.fetch_json(f"{scheme}://{host}/.well-known/webfinger?{query}")
-    href = self_link(jrd)
+    href = self_link(await fetch_webfinger(user, host, fetcher=fetcher))
     if href is None:
         raise FetchError(handle, "WebFinger answer has no ActivityPub self link")
     return await get_remote_actor(href, fetcher=fetcher)
+
+
+async def fetch_webfinger(user: str, host: str, *, fetcher: Fetcher) -> dict[str, Any]:
+    """The JRD `host` serves for `acct:user@host` (unsigned, through the SSRF guard)."""
+    # Tests and development run instances on http://127.0.0.1:PORT; everything else is https.
+    scheme = "http" if fetcher.settings.allow_private_addresses and _is_loopback(host) else "https"
+    query = urlencode({"resource": f"acct:{user}@{host}"})
+    return await fetcher.fetch_json(f"{scheme}://{host}/.well-known/webfinger?{query}")
 
 
 def self_link(jrd: dict[str, Any]) -> str | None:

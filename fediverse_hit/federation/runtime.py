@@ -37,9 +37,13 @@ class FederationRuntime:
         """HTTP clients for the worker's sender lanes (each guarded like the fetcher's)."""
         return lambda: create_http_client(self.settings)
 
+    def handler_context(self) -> HandlerContext:
+        """What the handlers use, also for web pages that store fetched works (remote profiles)."""
+        return HandlerContext(urls=self.urls, fetcher=self.fetcher, parser=self.parser)
+
     def inbox_processor(self) -> InboxProcessor:
         """Process stored inbox items with the handlers, fetching actors through our fetcher."""
-        context = HandlerContext(urls=self.urls, fetcher=self.fetcher, parser=self.parser)
+        context = self.handler_context()
 
         async def process(item: InboxItem) -> None:
             await process_inbox_item(item, context)

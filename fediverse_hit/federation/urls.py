@@ -51,6 +51,11 @@ class InstanceUrls:
     def home(self) -> str:
         return self.absolute("/")
 
+    def authorize_interaction(self) -> str:
+        """Where a person here is sent to follow or answer something elsewhere (the WebFinger
+        remote-interaction templates add `?uri=…`; Mastodon's path is `/authorize_interaction`)."""
+        return self.absolute("/authorize-interaction")
+
     # Users
     def user(self, username: str) -> str:
         return self.absolute(f"/users/{quote(username)}")

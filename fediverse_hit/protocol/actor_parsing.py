@@ -188,6 +188,11 @@ def _same_host(url: str, actor_id: str) -> str:
     return url if url and authority_of(url) == authority_of(actor_id) else ""
 
 
+def parse_header_image(document: Mapping[str, Any]) -> ParsedImage | None:
+    """The actor's header (banner) image: AS2 `image`, as Mastodon publishes it."""
+    return _image(document.get("image"))
+
+
 def _image(value: object) -> ParsedImage | None:
     for item in _as_list(value):
         if isinstance(item, str):

@@ -53,6 +53,7 @@ class ActorInput:
     discoverable: bool = True
     indexable: bool = True
     icon: ActorImage | None = None
+    image: ActorImage | None = None
     profile_fields: tuple[tuple[str, str], ...] = ()
     payment_links: tuple[tuple[str, str], ...] = field(default=())
 
@@ -99,13 +100,9 @@ def build_actor(actor: ActorInput) -> dict[str, Any]:
             "owner": actor.id,
             "publicKeyPem": rsa_keys[0].public_pem,
         }
-    if actor.icon is not None:
-        document["icon"] = {
-            "type": "Image",
-            "mediaType": actor.icon.media_type,
-            "url": actor.icon.url,
-            "name": actor.icon.alt,
-        }
+    for key, picture in (("icon", actor.icon), ("image", actor.image)):
+        if picture is not None:
+            document[key] = {"type": "Image", "mediaType": picture.media_type, "url": picture.url, "name": picture.alt}
     return document
 
 

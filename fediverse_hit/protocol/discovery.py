@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from xml.sax.saxutils import quoteattr
 
 from fediverse_hit.protocol.media_types import (
@@ -19,6 +19,12 @@ from fediverse_hit.protocol.media_types import (
 )
 
 PROFILE_PAGE_REL = "http://webfinger.net/rel/profile-page"
+# "Follow from your server": Mastodon's remote-follow link (its template takes `{uri}`) and
+# FEP-3b86 Activity Intents (templates take `{object}`), https://w3id.org/fep/3b86
+SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
+INTENT_FOLLOW_REL = "https://w3id.org/fep/3b86/Follow"
+INTENT_OBJECT_REL = "https://w3id.org/fep/3b86/Object"
+_INTENT_PLACEHOLDERS = ((INTENT_FOLLOW_REL, "{object}"), (SUBSCRIBE_REL, "{uri}"), (INTENT_OBJECT_REL, "{object}"))
 _ACCT = re.compile(r"^(?:acct:)?@?([^@\s/]+)@([^@\s/]+)$", re.IGNORECASE)
 MAX_RESOURCE_LENGTH = 2048
 
@@ -52,12 +58,36 @@ def parse_webfinger_resource(resource: str) -> WebFingerResource:
     return WebFingerResource(user=match.group(1).lower(), host=match.group(2).lower())
 
 
-def build_jrd(subject: str, aliases: list[str], actor_id: str, profile_url: str | None) -> dict[str, Any]:
-    """A JRD with the `self` ActivityPub link and, for people, the profile page link."""
+def build_jrd(
+    subject: str, aliases: list[str], actor_id: str, profile_url: str | None, interaction_url: str | None = None
+) -> dict[str, Any]:
+    """A JRD with the `self` ActivityPub link and, for people, the profile page link and the
+    remote-interaction templates (`interaction_url` gets `?uri=` plus the object's IRI)."""
     links: list[dict[str, str]] = [{"rel": "self", "type": ACTIVITY_JSON, "href": actor_id}]
     if profile_url:
         links.insert(0, {"rel": PROFILE_PAGE_REL, "type": "text/html", "href": profile_url})
+    if interaction_url:
+        links += [{"rel": rel, "template": f"{interaction_url}?uri={placeholder}"} for rel, placeholder in _INTENT_PLACEHOLDERS]
     return {"subject": subject, "aliases": aliases, "links": links}
+
+
+def interaction_target(jrd: dict[str, Any], object_iri: str) -> str | None:
+    """Where a person's own server lets them follow or answer `object_iri`: the first usable
+    template of their JRD (FEP-3b86 Follow, Mastodon's subscribe, FEP-3b86 Object) filled in
+    with the IRI, or None. Only http(s) templates are used (a JRD may carry `javascript:`)."""
+    links = jrd.get("links")
+    usable = [link for link in links if isinstance(link, dict)] if isinstance(links, list) else []
+    for rel, placeholder in _INTENT_PLACEHOLDERS:
+        for link in usable:
+            template = link.get("template")
+            if (
+                link.get("rel") == rel
+                and isinstance(template, str)
+                and placeholder in template
+                and template.lower().startswith(("https://", "http://"))
+            ):
+                return template.replace(placeholder, quote(object_iri, safe=""))
+    return None
 
 
 def build_host_meta(webfinger_template: str) -> str:

@@ -21,6 +21,7 @@ ACCEPTED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "AVIF")
 # Well under Pillow's own 89-megapixel warning: enough for any camera, refuses decompression bombs.
 MAX_PIXELS = 40_000_000
 AVATAR_SIDE = 400
+HEADER_BOX = (1500, 500)  # Mastodon's header size
 # Mastodon's `MediaAttachment::IMAGE_STYLES` (app/models/media_attachment.rb): the original is
 # kept up to 3840×2160 worth of pixels, the preview ("small") up to 640×360, and the blurhash has
 # 4×4 components (`BLURHASH_OPTIONS`), computed here from a copy at most 32 px on its long side.
@@ -80,6 +81,16 @@ def clean_avatar(data: bytes, max_bytes: int) -> CleanImage:
         raise PayloadTooLarge(f"The avatar is too large: images up to {max_megabytes(max_bytes)} are accepted.")
     image = _open_checked(data, "The avatar")
     pixels = _clean_pixels(image, (AVATAR_SIDE, AVATAR_SIDE), "The avatar")
+    return _encode(pixels, str(image.format))
+
+
+def clean_header(data: bytes, max_bytes: int) -> CleanImage:
+    """An uploaded header image re-encoded without metadata, at most 1500×500 (as avatars are
+    checked: PayloadTooLarge over `max_bytes`, ValidationFailed for anything not an image)."""
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"The header image is too large: images up to {max_megabytes(max_bytes)} are accepted.")
+    image = _open_checked(data, "The header image")
+    pixels = _clean_pixels(image, HEADER_BOX, "The header image")
     return _encode(pixels, str(image.format))
 
 

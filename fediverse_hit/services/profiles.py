@@ -17,7 +17,7 @@ from anyio import to_thread
 from tortoise.transactions import in_transaction
 
 from fediverse_hit.errors import HitError, ValidationFailed
-from fediverse_hit.services.images import CleanImage, clean_avatar
+from fediverse_hit.services.images import CleanImage, clean_avatar, clean_header
 from fediverse_hit.store.media_files import save_media_file
 from fediverse_hit.store.models import Account, Actor
 
@@ -58,6 +58,8 @@ class ProfileInput:
     manually_approves_followers: bool = False
     hide_collections: bool = False
     remove_avatar: bool = False
+    header_alt: str = ""
+    remove_header: bool = False
 
 
 class ProfileRejected(ValidationFailed):
@@ -80,6 +82,7 @@ def current_profile(account: Account, actor: Actor) -> ProfileInput:
         payment_links=tuple((item["name"], item["href"]) for item in actor.payment_links),
         manually_approves_followers=actor.manually_approves_followers,
         hide_collections=account.hide_collections,
+        header_alt=actor.image_alt,
     )
 
 
@@ -94,6 +97,8 @@ def normalize_profile(profile: ProfileInput) -> ProfileInput:
         manually_approves_followers=profile.manually_approves_followers,
         hide_collections=profile.hide_collections,
         remove_avatar=profile.remove_avatar,
+        header_alt=profile.header_alt.strip(),
+        remove_header=profile.remove_header,
     )
 
 
@@ -111,6 +116,8 @@ def check_profile(profile: ProfileInput) -> dict[str, str]:
         errors["bio"] = f"The bio is at most {MAX_BIO:,} characters (this one has {len(profile.bio):,})."
     if len(profile.avatar_alt) > MAX_ALT_TEXT:
         errors["avatar_alt"] = f"Alt text is at most {MAX_ALT_TEXT:,} characters."
+    if len(profile.header_alt) > MAX_ALT_TEXT:
+        errors["header_alt"] = f"Alt text is at most {MAX_ALT_TEXT:,} characters."
     errors.update(_check_fields(profile.fields))
     errors.update(_check_payment_links(profile.payment_links))
     return errors
@@ -155,38 +162,49 @@ def is_https_url(url: str) -> bool:
 
 
 async def save_profile(
-    account: Account, submitted: ProfileInput, avatar: bytes | None, storage: MediaStorage
+    account: Account, submitted: ProfileInput, avatar: bytes | None, storage: MediaStorage, header: bytes | None = None
 ) -> None:
-    """Validate the profile and the avatar upload (if any), then store them together.
+    """Validate the profile and the avatar and header uploads (if any), then store them together.
 
-    ProfileRejected (422, or 413 for an oversized avatar) lists every problem; nothing is saved then.
+    ProfileRejected (422, or 413 for an oversized image) lists every problem; nothing is saved then.
     """
     profile = normalize_profile(submitted)
     errors = check_profile(profile)
     status = 422
-    image: CleanImage | None = None
-    if avatar is not None:
+    images: dict[str, CleanImage] = {}
+    for name, data, clean in (("avatar", avatar, clean_avatar), ("header", header, clean_header)):
+        if data is None:
+            continue
         try:
-            image = await to_thread.run_sync(clean_avatar, avatar, storage.max_avatar_bytes)
+            images[name] = await to_thread.run_sync(clean, data, storage.max_avatar_bytes)
         except HitError as exc:
-            errors["avatar"] = exc.message
-            status = exc.status_code
+            errors[name] = exc.message
+            status = 413 if exc.status_code == 413 else status  # an oversized upload says so
     if errors:
         raise ProfileRejected(errors, status)
     actor = await account.actor
-    if image is not None:
-        filename = await to_thread.run_sync(save_media_file, storage.media_dir, image.data, image.extension)
-        actor.icon_url = storage.iris.media(filename)
-        actor.icon_media_type = image.media_type
+    if "avatar" in images:
+        actor.icon_url, actor.icon_media_type = await _store_image(images["avatar"], storage)
     elif profile.remove_avatar:
         actor.icon_url = actor.icon_media_type = ""
+    if "header" in images:
+        actor.image_url, actor.image_media_type = await _store_image(images["header"], storage)
+    elif profile.remove_header:
+        actor.image_url = actor.image_media_type = ""
     await _store_profile(account, actor, profile)
+
+
+async def _store_image(image: CleanImage, storage: MediaStorage) -> tuple[str, str]:
+    """Write a cleaned image to the media directory: its public URL and media type."""
+    filename = await to_thread.run_sync(save_media_file, storage.media_dir, image.data, image.extension)
+    return storage.iris.media(filename), image.media_type
 
 
 async def _store_profile(account: Account, actor: Actor, profile: ProfileInput) -> None:
     actor.name = profile.display_name
     actor.summary = profile.bio
     actor.icon_alt = profile.avatar_alt if actor.icon_url else ""
+    actor.image_alt = profile.header_alt if actor.image_url else ""
     actor.profile_fields = [{"name": name, "value": value} for name, value in profile.fields]
     actor.payment_links = [{"name": name, "href": href} for name, href in profile.payment_links]
     actor.manually_approves_followers = profile.manually_approves_followers

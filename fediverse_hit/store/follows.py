@@ -91,3 +91,19 @@ async def follow_states_towards(follower: Actor, actor_ids: list[int]) -> dict[i
         return {}
     rows = await Follow.filter(follower=follower, followed_id__in=actor_ids).values("followed_id", "state")
     return {row["followed_id"]: row["state"] for row in rows}
+
+
+async def list_follower_actors(actor: Actor, offset: int, limit: int) -> list[Actor]:
+    """A page of accepted followers, newest follow first (the profile's follower list)."""
+    rows = await Follow.filter(followed=actor, state=FollowState.ACCEPTED, follower__deleted_at=None).order_by(
+        "-id"
+    ).offset(offset).limit(limit).prefetch_related("follower")
+    return [row.follower for row in rows]
+
+
+async def list_followed_actors(actor: Actor, offset: int, limit: int) -> list[Actor]:
+    """A page of accounts `actor` follows (accepted), newest follow first."""
+    rows = await Follow.filter(follower=actor, state=FollowState.ACCEPTED, followed__deleted_at=None).order_by(
+        "-id"
+    ).offset(offset).limit(limit).prefetch_related("followed")
+    return [row.followed for row in rows]

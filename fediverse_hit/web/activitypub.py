@@ -23,7 +23,7 @@ from fediverse_hit.store.follows import (
     list_follower_uris,
     list_following_uris,
 )
-from fediverse_hit.web import contribution_documents, pages
+from fediverse_hit.web import contribution_documents, pages, profile_pages
 from fediverse_hit.web.pages import local_person
 from fediverse_hit.web.negotiation import activity_response, wants_activity_json
 
@@ -38,7 +38,7 @@ async def user_actor(request: Request) -> Response:
     """`/users/{name}`: the Person document, or the profile page for browsers."""
     actor = await local_person(request.path_params["username"])
     if not wants_activity_json(request):
-        return await pages.render_profile(request, actor)
+        return await profile_pages.render_profile(request, actor)
     urls: InstanceUrls = request.app.state.urls
     return activity_response(actor_to_ap(actor, await list_active_keys(actor), urls), request=request)
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 
@@ -26,6 +26,8 @@ from fediverse_hit.store.interactions import Counts, boosted_by, interaction_cou
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Actor, Contribution, MediaAttachment
 from fediverse_hit.store.timelines import Cursor, TimelineEntry
+from fediverse_hit.web.avatars import default_avatar
+from fediverse_hit.web.remote_links import localize_links
 
 VISIBILITY_LABELS: dict[str, str] = {
     Visibility.PUBLIC: "Public",
@@ -65,27 +67,51 @@ def actor_handle(actor: Actor) -> str:
     return f"@{actor.username}@{actor.domain}"
 
 
-def actor_link(actor: Actor, urls: InstanceUrls) -> dict[str, str]:
-    """Name, handle, avatar and profile link of an author or booster."""
-    profile = urls.actor_page(actor.kind, actor.username) if actor.local else safe_href(actor.url or actor.uri)
+def profile_url(actor: Actor, urls: InstanceUrls) -> str:
+    """The actor's page here: a local profile or project, or `/@user@host` for a remote actor
+    (so a visitor stays on their own server; DESIGN §8)."""
+    if actor.local:
+        return urls.actor_page(actor.kind, actor.username)
+    return f"/@{quote(actor.username, safe='')}@{quote(actor.domain, safe=':[]')}"
+
+
+def actor_origin_url(actor: Actor) -> str:
+    """A remote actor's page on their own server ("" for local actors)."""
+    return "" if actor.local else safe_href(actor.url or actor.uri)
+
+
+def actor_link(actor: Actor, urls: InstanceUrls) -> dict[str, Any]:
+    """Name, handle, avatar and profile links (here and on their server) of an author or booster."""
     return {
         "name": actor.name or actor.username,
         "handle": actor_handle(actor),
         "avatar_url": safe_href(actor.icon_url),
-        "profile_url": profile,
+        "default_avatar": default_avatar(actor),
+        "profile_url": profile_url(actor, urls),
+        "origin_url": actor_origin_url(actor),
     }
 
 
+def remote_work_path(row_id: int) -> str:
+    """The local page of a work from another server (its like/boost forms post below it)."""
+    return f"/remote-contributions/{row_id}"
+
+
 def page_url(contribution: Contribution) -> str:
-    """Where a browser reads the contribution: our page for ours, the origin's page for remote ones."""
-    return contribution.uri if contribution.local else safe_href(contribution.url or contribution.uri)
+    """Where a browser reads the contribution here: its IRI for ours, a local page for remote ones."""
+    return contribution.uri if contribution.local else remote_work_path(contribution.id)
+
+
+def origin_url(contribution: Contribution) -> str:
+    """A remote work's page on its own server ("" for ours)."""
+    return "" if contribution.local else safe_href(contribution.url or contribution.uri)
 
 
 def actions_url(contribution: Contribution) -> str:
     """The path the like/boost forms of this contribution post to (a verb is appended)."""
     if contribution.local and contribution.local_id:
         return f"/contributions/{contribution.local_id}"
-    return f"/remote-contributions/{contribution.id}"
+    return remote_work_path(contribution.id)
 
 
 def remix_url(contribution: Contribution) -> str:
@@ -199,6 +225,7 @@ def card_dict(
         "local_id": local_id,
         "uri": contribution.uri,
         "page_url": page_url(contribution),
+        "origin_url": origin_url(contribution),
         "actions_url": actions_url(contribution),
         "reply_url": "/contributions/new?" + urlencode({"in_reply_to": contribution.uri}),
         "remix_url": remix_url(contribution),
@@ -207,7 +234,8 @@ def card_dict(
         "kind_label": KIND_LABELS.get(contribution.kind, "Contribution"),
         "title": contribution.title,
         "label": label,
-        "content_html": Markup(contribution.content_html),  # sanitized when stored (nh3, Mastodon's set)
+        # sanitized when stored (nh3, Mastodon's set); a remote work's tags and mentions lead here
+        "content_html": Markup(contribution.content_html) if contribution.local else localize_links(contribution.content_html),
         "summary": contribution.summary,
         "sensitive": contribution.sensitive or bool(contribution.summary),
         "language": contribution.language,

@@ -70,28 +70,35 @@ async def render_contribution(request: Request, contribution: Contribution) -> R
     """The work page a browser gets at the contribution's IRI."""
     viewer = await viewer_actor(request)
     await visible_contribution(contribution, viewer)
-    return await _render_work(request, contribution, viewer, {})
+    return await render_work(request, contribution, viewer)
 
 
-async def _render_work(
-    request: Request, contribution: Contribution, viewer: Actor | None, extra: dict[str, Any], status_code: int = 200
+async def render_work(
+    request: Request,
+    contribution: Contribution,
+    viewer: Actor | None,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
 ) -> Response:
+    """The work page of a contribution the viewer may see: ours, or one from another server
+    (without our previews, player and remix sections, which describe works published here)."""
     urls: InstanceUrls = request.app.state.urls
     replies = await replies_to(contribution, viewer)
     cards = await build_cards([contribution, *replies], viewer, urls)
     card = cards[0]
+    local = contribution.local
     embed_url = urls.absolute(f"/contributions/{contribution.local_id}/embed")
     context = {
         "c": card,
         "replies": cards[1:],
-        "meta": page_meta(card, embed_url, request.app.state.settings.domain),
+        "meta": page_meta(card, embed_url, request.app.state.settings.domain) if local else [],
         "back": request.url.path,
         "notice": _notice(request),
         "visibilities": VISIBILITY_LABELS,
         "quote_consent": await consent_line(contribution),
-        "remix": await build_remix_view(contribution, viewer, urls),
+        "remix": await build_remix_view(contribution, viewer, urls) if local else None,
         "reply_prefill": await reply_mentions(viewer, contribution) if viewer is not None else "",
-        **extra,
+        **(extra or {}),
     }
     return await render(request, "contribution.html", context, status_code=status_code)
 
@@ -184,7 +191,7 @@ async def delete(request: Request) -> Response:
     author, contribution = await own_contribution(request, account)
     if form.get("confirm") != "yes":
         problem = {"confirm": "Tick “Yes, delete it” to delete this contribution."}
-        return await _render_work(request, contribution, author, {"errors": problem}, status_code=422)
+        return await render_work(request, contribution, author, {"errors": problem}, status_code=422)
     await publishing.delete_contribution(author, contribution, request.app.state.urls)
     profile = request.url_for("profile", username=author.username)
     return RedirectResponse(f"{profile}?deleted=1", status_code=303)

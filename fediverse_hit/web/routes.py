@@ -28,6 +28,7 @@ from fediverse_hit.web import (
     outbox,
     pages,
     project_challenge_pages,
+    profile_pages,
     project_credits,
     project_documents,
     project_outbox,
@@ -39,6 +40,7 @@ from fediverse_hit.web import (
     quote_pages,
     relationship_pages,
     remix_pages,
+    remote_profile_pages,
     settings_pages,
     timeline_pages,
     wellknown,
@@ -63,7 +65,11 @@ def build_routes() -> list[BaseRoute]:
         Route("/users/{username}/inbox", inbox.personal_inbox, methods=["POST"]),
         Route("/users/{username}/outbox", outbox.post_outbox, methods=["POST"]),
         Route("/users/{username}/{collection}", activitypub.user_collection),
-        Route("/@{username}", pages.profile_page, name="profile"),
+        Route("/@{username}", profile_pages.profile_page, name="profile"),
+        Route("/@{username}/followers", profile_pages.followers_page, name="profile_followers"),
+        Route("/@{username}/following", profile_pages.following_page, name="profile_following"),
+        Route("/@{username}/remote-follow", profile_pages.remote_follow, methods=["POST"], name="remote_follow"),
+        Route("/authorize-interaction", relationship_pages.authorize_interaction, name="authorize_interaction"),
         # Projects: `/projects/new` stays before `/projects/{slug}` (services/projects.py refuses the slug "new").
         Route("/projects", project_pages.projects_index, name="projects"),
         Route("/projects/new", project_pages.new_project_form, methods=["GET"], name="new_project"),
@@ -127,6 +133,7 @@ def build_routes() -> list[BaseRoute]:
             Route(f"/contributions/{{local_id:int}}/{name}", contribution_documents.contribution_collection)
             for name in contribution_documents.CONTRIBUTION_COLLECTIONS
         ],
+        Route("/remote-contributions/{row_id:int}", remote_profile_pages.remote_work_page, name="remote_contribution"),
         Route("/remote-contributions/{row_id:int}/like", contribution_pages.like, methods=["POST"]),
         Route("/remote-contributions/{row_id:int}/unlike", contribution_pages.unlike, methods=["POST"]),
         Route("/remote-contributions/{row_id:int}/boost", contribution_pages.boost, methods=["POST"]),

@@ -52,19 +52,21 @@ async def save_profile_form(request: Request) -> Response:
     account = await require_account(request)
     settings: Settings = request.app.state.settings
     try:
-        form = await read_form(request, max_bytes=settings.max_avatar_bytes + MAX_FORM_BYTES, max_files=1)
+        # two images (avatar and header), each checked against the cap when read
+        form = await read_form(request, max_bytes=2 * settings.max_avatar_bytes + MAX_FORM_BYTES, max_files=2)
     except PayloadTooLarge:
-        message = f"The avatar is too large: images up to {max_megabytes(settings.max_avatar_bytes)} are accepted."
+        message = f"The images are too large: an avatar and a header of up to {max_megabytes(settings.max_avatar_bytes)} each are accepted."
         profile = current_profile(account, await account.actor)
         return await _render_profile(request, account, profile, {"avatar": message}, status_code=413)
     try:
         submitted = parse_profile(form)
         avatar = await _read_upload(form.get("avatar"), settings.max_avatar_bytes)
+        header = await _read_upload(form.get("header"), settings.max_avatar_bytes)
     finally:
         await form.close()
     storage = MediaStorage(settings.media_dir, request.app.state.urls, settings.max_avatar_bytes)
     try:
-        await save_profile(account, submitted, avatar, storage)
+        await save_profile(account, submitted, avatar, storage, header)
     except ProfileRejected as exc:
         return await _render_profile(request, account, submitted, exc.errors, status_code=exc.status_code)
     await send_actor_update(await account.actor, request.app.state.urls)  # Update(Person) to followers
@@ -82,6 +84,8 @@ def parse_profile(form: FormData) -> ProfileInput:
         manually_approves_followers="manually_approves_followers" in form,
         hide_collections="hide_collections" in form,
         remove_avatar="remove_avatar" in form,
+        header_alt=_text(form, "header_alt"),
+        remove_header="remove_header" in form,
     )
 
 
@@ -116,6 +120,7 @@ async def _render_profile(
         "fields": _padded(profile.fields, MAX_FIELDS),
         "payment_links": _padded(profile.payment_links, MAX_PAYMENT_LINKS),
         "avatar": {"url": actor.icon_url, "alt": actor.icon_alt},
+        "header": {"url": actor.image_url, "alt": actor.image_alt},
         "errors": errors,
         "notice": notice,
         "limits": LIMITS,

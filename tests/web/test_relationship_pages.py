@@ -38,9 +38,12 @@ async def alice(client: httpx.AsyncClient, urls: InstanceUrls) -> Account:
 
 
 async def test_search_explains_bad_input(client: httpx.AsyncClient) -> None:
+    # Words that are no handle are searched for among people and hashtags known here: none match.
     page = await client.get("/search", params={"q": "not a handle"}, headers=HTML)
-    assert page.status_code == 400
-    assert "Enter @user@host or a profile URL." in page.text
+    assert page.status_code == 200
+    assert "No one known here matches “not a handle”" in page.text
+    too_long = await client.get("/search", params={"q": "@a@" + "b" * 600}, headers=HTML)
+    assert too_long.status_code == 400 and "Enter @user@host or a profile URL." in too_long.text
     unreachable = await client.get("/search", params={"q": "@nobody@127.0.0.1:9"}, headers=HTML)
     assert unreachable.status_code == 404  # private address refused by the SSRF guard
     assert "Could not find that account" in unreachable.text

@@ -72,7 +72,7 @@ async def test_remix_this_opens_the_composer_with_the_work_as_first_source(
     timeline = (await client.get("/contributions/new?remix=" + song.uri)).text
 
     assert "<h1 id=\"composer-heading\">New remix</h1>" in timeline
-    assert "Remixing <a href=\"" + song.uri + "\">“Wind song” by @bob@b.example</a>" in timeline
+    assert f"Remixing <a href=\"/remote-contributions/{song.id}\">“Wind song” by @bob@b.example</a>" in timeline  # its page here
     assert f'name="source_url_1" value="{song.uri}"' in timeline
     assert 'name="source_url_3"' in timeline and 'name="source_url_4"' not in timeline
     assert 'name="upstream_share" value="50"' in timeline

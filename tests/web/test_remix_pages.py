@@ -180,7 +180,7 @@ async def test_remix_and_quote_request_notifications_say_what_happened(
 
     page = (await client.get("/notifications")).text
 
-    assert re.search(rf'@bob@b.example</span>\s*remixed your work in <a href="{re.escape(echo.uri)}">Field, slowed down</a>', page)
+    assert re.search(rf'@bob@b.example</span>\s*remixed your work in <a href="/remote-contributions/{echo.id}">Field, slowed down</a>', page)  # its page here
     assert re.search(
         r'@bob@b.example</span>\s*asks to quote your work: <a href="[^"]+">Green field</a> · '
         r'<a href="http://hit.test/quote-requests">Approve or decline</a>', page,

@@ -292,3 +292,28 @@ async def test_profile_post_with_forged_csrf_changes_nothing(client: httpx.Async
     response = await client.post("/settings", data={"display_name": "Hacked"})
     assert response.status_code == 403
     assert (await stored_actor()).name == "alice"
+
+
+async def test_header_image_is_shrunk_published_and_shown_on_the_profile(
+    client: httpx.AsyncClient, alice: Account, anonymous: httpx.AsyncClient
+) -> None:
+    header = {"header": ("wide.png", make_image((3000, 1000)), "image/png")}
+    response = await post_profile(client, header, header_alt="A beach at low tide")
+    assert response.status_code == 303
+
+    actor = await Actor.get(username="alice", local=True)
+    document = (await anonymous.get("/users/alice", headers={"Accept": "application/activity+json"})).json()
+    assert document["image"] == {"type": "Image", "mediaType": "image/png", "url": actor.image_url, "name": "A beach at low tide"}
+    stored = Image.open(io.BytesIO((await anonymous.get(actor.image_url)).content))
+    assert stored.size == (1500, 500)
+    profile = (await anonymous.get("/@alice", headers={"Accept": "text/html"})).text
+    assert f'<img class="profile-banner" src="{actor.image_url}" alt="A beach at low tide">' in profile
+
+    # Tried: a "header" that is a page with a script; the old header stays.
+    refused = await post_profile(client, {"header": ("x.png", b"<html><script>alert(1)</script>", "image/png")})
+    assert refused.status_code == 422 and 'id="header-error"' in refused.text
+    assert (await Actor.get(id=actor.id)).image_url == actor.image_url
+
+    removed = await post_profile(client, remove_header="on")
+    assert removed.status_code == 303
+    assert (await Actor.get(id=actor.id)).image_url == ""

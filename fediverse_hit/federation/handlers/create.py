@@ -86,10 +86,13 @@ async def handle_create(activity: ParsedActivity, document: dict[str, Any], ctx:
     await receive_note(remote, ctx, creator=activity.actor)
 
 
-async def receive_note(remote: RemoteObject, ctx: HandlerContext, *, creator: str | None) -> Contribution | None:
+async def receive_note(
+    remote: RemoteObject, ctx: HandlerContext, *, creator: str | None, tell: bool = True
+) -> Contribution | None:
     """Check, store and tell local people (`side_effects`; whether it concerns anyone here, the caller has decided).
     `creator` is the actor that must be its author (None: whoever `attributedTo` names, on the
-    object's own host — an Announce brings others' posts)."""
+    object's own host — an Announce brings others' posts). `tell=False` stores without telling
+    anyone: a work fetched from an outbox or by URL is old news, not a new reply or mention."""
     parsed = await read_contribution(remote, ctx)
     if parsed is None or (creator is not None and parsed.attributed_to != creator):
         return None
@@ -103,7 +106,8 @@ async def receive_note(remote: RemoteObject, ctx: HandlerContext, *, creator: st
     )
     if contribution is not None:
         await record_inbound_links(contribution, declared_sources(remote.document), read_quote_target(remote.document))
-        await contribution_published(contribution)
+        if tell:
+            await contribution_published(contribution)
     return contribution
 
 

@@ -26,6 +26,10 @@ class Actor(Model):
     icon_url = fields.CharField(max_length=2048, default="")
     icon_media_type = fields.CharField(max_length=64, default="")
     icon_alt = fields.CharField(max_length=1500, default="")
+    # The header (banner) image: AS2 `image`, as Mastodon publishes it.
+    image_url = fields.CharField(max_length=2048, default="")
+    image_media_type = fields.CharField(max_length=64, default="")
+    image_alt = fields.CharField(max_length=1500, default="")
     profile_fields: fields.Field[list[dict[str, str]]] = fields.JSONField(default=list)
     payment_links: fields.Field[list[dict[str, str]]] = fields.JSONField(default=list)
     manually_approves_followers = fields.BooleanField(default=False)
