@@ -16,6 +16,7 @@ from fediverse_hit.services.media import MediaLimits
 from fediverse_hit.store.media_attachments import attachments_of
 from fediverse_hit.store.models import Contribution, MediaAttachment
 from fediverse_hit.web.composer_pages import (
+    MAX_FORM_FILES,
     attached_ids,
     draft_of,
     max_composer_bytes,
@@ -63,7 +64,7 @@ async def save_edit(request: Request) -> Response:
     limits = MediaLimits.from_settings(request.app.state.settings)
     attached = [item.id for item in (await attachments_of([contribution.id])).get(contribution.id, [])]
     try:
-        form = await read_form(request, max_bytes=max_composer_bytes(limits), max_files=2 * MAX_ATTACHMENTS)
+        form = await read_form(request, max_bytes=max_composer_bytes(limits), max_files=MAX_FORM_FILES)
     except PayloadTooLarge:
         media = (await attachments_of([contribution.id])).get(contribution.id, [])
         problem = {"files": f"The files are too large: {limits.describe()}."}

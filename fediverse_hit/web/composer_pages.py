@@ -119,6 +119,10 @@ def _chosen_files(form: FormData) -> list[tuple[int, UploadFile, UploadFile | No
     return [(n, upload, cover, captions) for n, upload, cover, captions in slots if upload is not None]
 
 
+# Each file slot of the form holds up to three files: the file, its cover and its captions.
+MAX_FORM_FILES = 3 * MAX_ATTACHMENTS
+
+
 def max_composer_bytes(limits: MediaLimits) -> int:
     """The most a composer post may carry: every slot's largest file, cover and captions, plus the fields."""
     return MAX_ATTACHMENTS * (limits.largest_file + limits.image_bytes + MAX_CAPTIONS_BYTES) + MAX_FORM_BYTES
@@ -168,7 +172,7 @@ async def publish(request: Request) -> Response:
     author = await account.actor
     limits = MediaLimits.from_settings(request.app.state.settings)
     try:
-        form = await read_form(request, max_bytes=max_composer_bytes(limits), max_files=3 * MAX_ATTACHMENTS)
+        form = await read_form(request, max_bytes=max_composer_bytes(limits), max_files=MAX_FORM_FILES)
     except PayloadTooLarge:
         values = parse_values(FormData())
         problem = {"files": f"The files are too large: {limits.describe()}."}

@@ -8,6 +8,7 @@ import re
 import httpx
 import pytest
 
+from fediverse_hit.services.contribution_rules import MAX_ATTACHMENTS
 from fediverse_hit.store.models import Account, Contribution, MediaAttachment
 from tests.asgi_forms import HTML, csrf_from
 from tests.web.test_contribution_pages import png, publish_page, submit
@@ -96,3 +97,26 @@ async def test_a_new_local_remix_is_not_shown_as_edited(client: httpx.AsyncClien
     assert "(edited" not in page and "Edit history" not in page
     assert "(edited" not in (await bob_client.get("/local", headers=HTML)).text
     assert "1 version" in (await bob_client.get(f"{remix.uri}/history", headers=HTML)).text
+
+
+async def test_an_edit_sent_with_every_empty_file_input_of_the_form_is_saved(client: httpx.AsyncClient, alice: Account) -> None:
+    """What a browser sends: each slot's file, cover and captions inputs as parts with
+    `filename=""`, empty ones too (an edit once refused that many parts and showed an error page
+    instead of saving). The body is written by hand: httpx leaves an empty filename out."""
+    path = await publish_page(client, {"file_1": ("a.png", png(), "image/png")}, title="Pier", alt_1="A pier")
+    work = await Contribution.get(title="Pier")
+    old = await MediaAttachment.get(contribution=work)
+    fields = {"csrf_token": await csrf_from(client, f"{path}/edit"), "title": "Pier", "source": "At low tide.",
+              "media_id": str(old.id), f"description_{old.id}": "A pier"}
+    boundary = "browser-like-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n' for name, value in fields.items()]
+    parts += [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{part}_{n}"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n\r\n"
+        for n in range(1, MAX_ATTACHMENTS + 1) for part in ("file", "cover", "captions")
+    ]
+    body = "".join(parts) + f"--{boundary}--\r\n"
+    response = await client.post(f"{path}/edit", content=body.encode(),
+                                 headers={**HTML, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 303, response.text
+    assert (await Contribution.get(id=work.id)).version == 2
