@@ -9,7 +9,8 @@ from starlette.responses import Response
 
 from fediverse_hit.services.notifications import unread_count
 from fediverse_hit.store.models import Account
-from fediverse_hit.web.sessions import csrf_token, current_account
+from fediverse_hit.web.read_cache import mark_anonymous_page
+from fediverse_hit.web.sessions import LazyCsrfToken, current_account
 from fediverse_hit.web.validators import PRIVATE_PAGE
 
 
@@ -20,7 +21,7 @@ async def render(
     viewer = await current_account(request)
     full = {
         "viewer": viewer,
-        "csrf_token": csrf_token(request),
+        "csrf_token": LazyCsrfToken(request),
         "unread_notifications": await _unread(viewer),
         **context,
     }
@@ -30,6 +31,8 @@ async def render(
     response.headers.setdefault("Vary", "Accept")
     if viewer is not None:  # it shows who is logged in (and their counts): never for a shared cache
         response.headers["Cache-Control"] = PRIVATE_PAGE
+    elif status_code == 200:
+        mark_anonymous_page(request.scope)
     return response
 
 

@@ -30,6 +30,20 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+class LazyCsrfToken:
+    """The session's CSRF token for a template, made only if the page prints it: a page without a
+    form then sets no cookie, so it is the same for every anonymous visitor and may be cached."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self.request)
+
+    def __html__(self) -> str:
+        return csrf_token(self.request)
+
+
 async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES, max_files: int = 0) -> FormData:
     """Parse a submitted form and check its CSRF token; Forbidden when missing or wrong."""
     declared = request.headers.get("content-length")

@@ -1,0 +1,131 @@
+"""The in-process read cache (issue 11): what anyone may read is built once and then answered
+without the database, until a write changes what it shows; logged-in people never get a kept page
+and never leave one behind; a deleted work is gone at once."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from fediverse_hit.federation.publishing import delete_contribution, edit_contribution, publish_contribution
+from fediverse_hit.federation.urls import InstanceUrls
+from fediverse_hit.services.contribution_rules import Draft
+from fediverse_hit.store import content_version
+from fediverse_hit.store.models import Account, Contribution
+from tests.query_counts import recorded_queries
+
+pytestmark = pytest.mark.anyio
+
+AS2 = {"Accept": "application/activity+json"}
+
+
+async def publish(app: Starlette, alice: Account, title: str = "Night swim") -> Contribution:
+    draft = Draft(title=title, source="Water at midnight.")
+    return await publish_contribution(await alice.actor, draft, app.state.fetcher)
+
+
+async def queries_of(client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, path: str, **headers: str) -> int:
+    with recorded_queries(monkeypatch) as log:
+        response = await client.get(path, headers=headers)
+    assert response.status_code in (200, 304)
+    return len(log)
+
+
+@pytest.mark.parametrize("accept", ["application/activity+json", "text/html"])
+async def test_a_second_anonymous_fetch_of_a_work_costs_no_query(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account, monkeypatch: pytest.MonkeyPatch, accept: str
+) -> None:
+    piece = await publish(app, alice)
+    assert await queries_of(anonymous, monkeypatch, piece.uri, Accept=accept) > 0
+    assert await queries_of(anonymous, monkeypatch, piece.uri, Accept=accept) == 0
+
+
+async def test_the_note_and_the_page_on_one_url_are_kept_apart(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account
+) -> None:
+    piece = await publish(app, alice)
+    note = await anonymous.get(piece.uri, headers=AS2)
+    page = await anonymous.get(piece.uri)
+    assert note.headers["content-type"] == "application/activity+json"
+    assert page.headers["content-type"].startswith("text/html")
+    assert (await anonymous.get(piece.uri, headers=AS2)).json()["id"] == piece.uri
+
+
+async def test_a_kept_note_is_answered_304_to_its_tag_without_a_query(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    piece = await publish(app, alice)
+    tag = (await anonymous.get(piece.uri, headers=AS2)).headers["etag"]
+    with recorded_queries(monkeypatch) as log:
+        again = await anonymous.get(piece.uri, headers={**AS2, "If-None-Match": tag})
+    assert (again.status_code, again.content, again.headers["etag"], log) == (304, b"", tag, [])
+    assert again.headers["cache-control"] == "public, no-cache"
+
+
+async def test_an_edit_is_shown_at_once_on_the_page_and_in_the_note(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account
+) -> None:
+    piece = await publish(app, alice)
+    await anonymous.get(piece.uri)
+    await anonymous.get(piece.uri, headers=AS2)
+    await edit_contribution(piece.author, piece, Draft(title="Night swim", source="Water at dawn."), app.state.fetcher)
+    assert "Water at dawn." in (await anonymous.get(piece.uri)).text
+    assert "Water at dawn." in (await anonymous.get(piece.uri, headers=AS2)).json()["content"]
+
+
+async def test_a_deleted_work_is_gone_at_once_from_the_page_the_note_and_the_profile(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account, urls: InstanceUrls
+) -> None:
+    piece = await publish(app, alice, title="Vanishing piece")
+    for headers in ({}, AS2):
+        assert (await anonymous.get(piece.uri, headers=headers)).status_code == 200
+    assert "Vanishing piece" in (await anonymous.get("/@alice")).text
+    await delete_contribution(piece.author, piece, urls)
+    for headers in ({}, AS2):
+        assert (await anonymous.get(piece.uri, headers=headers)).status_code == 410
+    assert "Vanishing piece" not in (await anonymous.get("/@alice")).text
+
+
+async def test_a_logged_in_person_never_gets_the_anonymous_page_nor_leaves_theirs(
+    app: Starlette, client: httpx.AsyncClient, anonymous: httpx.AsyncClient, alice: Account
+) -> None:
+    """What is tried: the anonymous page is kept first, then Alice (with her cookie) asks for the
+    same URL; then she asks first and an anonymous visitor follows."""
+    piece = await publish(app, alice)
+    assert "Log out" not in (await anonymous.get(piece.uri)).text
+    assert "Log out" in (await client.get(piece.uri)).text
+    assert "Log out" in (await client.get("/local")).text
+    assert "Log out" not in (await anonymous.get("/local")).text
+
+
+async def test_a_page_that_sets_a_cookie_is_not_kept(anonymous: httpx.AsyncClient, app: Starlette) -> None:
+    """What is tried: the login form (its CSRF token sets a session cookie) fetched by two
+    visitors without cookies must give each their own token."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=str(anonymous.base_url)) as other:
+        first = await anonymous.get("/login")
+        second = await other.get("/login")
+    assert "set-cookie" in first.headers and "set-cookie" in second.headers
+    assert first.cookies.get("hit_session") != second.cookies.get("hit_session")
+
+
+async def test_nothing_is_kept_while_other_processes_may_be_unheard(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    piece = await publish(app, alice)
+    await anonymous.get(piece.uri, headers=AS2)
+    monkeypatch.setattr(content_version, "_trusted", False)
+    assert await queries_of(anonymous, monkeypatch, piece.uri, Accept="application/activity+json") > 0
+
+
+def test_writes_to_bookkeeping_tables_leave_kept_pages_alone() -> None:
+    notes = content_version.changes_content
+    assert not notes("execute_insert", ('INSERT INTO "inbox_items" ("id") VALUES (?)',))
+    assert not notes("execute_query", ('SELECT * FROM "contributions"',))
+    assert not notes("begin", ())
+    assert not notes("execute_query_dict", ("WITH RECURSIVE up(id) AS (SELECT 1) SELECT id FROM up",))
+    assert notes("execute_query", ("WITH gone AS (DELETE FROM follows RETURNING id) SELECT id FROM gone",))
+    assert notes("execute_insert", ('INSERT INTO "contributions" ("id") VALUES (?)',))
+    assert notes("execute_query", ('UPDATE "actors" SET "name"=?',))
+    assert notes("execute_query", ('DELETE FROM "likes" WHERE "id"=?',))
+    assert notes("execute_script", ("ALTER TABLE x ADD y INT",))
