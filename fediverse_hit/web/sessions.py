@@ -63,15 +63,20 @@ async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES, max_fi
 
 
 async def current_account(request: Request) -> Account | None:
-    """The logged-in account, or None (also when the session was revoked by an epoch bump)."""
+    """The logged-in account, or None (also when the session was revoked by an epoch bump).
+    Looked up once per request: the page handler and `render` both ask."""
     account_id = request.session.get("account_id")
     if not isinstance(account_id, int):
         return None
+    known = getattr(request.state, "session_account", None)
+    if known is not None and known.id == account_id:
+        return known  # type: ignore[no-any-return]
     account = await find_account_by_id(account_id)
     if account is None or account.deleted_at is not None:
         return None
     if request.session.get("epoch") != account.session_epoch:
         return None
+    request.state.session_account = account
     return account
 
 
@@ -86,6 +91,7 @@ async def require_account(request: Request) -> Account:
 def start_session(request: Request, account: Account) -> None:
     """Log `account` in: a fresh session (new CSRF token) bound to its current epoch."""
     request.session.clear()
+    request.state.session_account = None
     request.session["account_id"] = account.id
     request.session["epoch"] = account.session_epoch
     csrf_token(request)
@@ -94,3 +100,4 @@ def start_session(request: Request, account: Account) -> None:
 def end_session(request: Request) -> None:
     """Log out of this browser."""
     request.session.clear()
+    request.state.session_account = None
