@@ -117,4 +117,7 @@ async def _listen(dsn: str, connected: asyncio.Event) -> None:
 
 
 def _received(connection: Any, pid: int, channel: str, payload: str) -> None:
-    apply_change(payload)
+    if payload.startswith(CONTENT):
+        content_version.apply_announcement(payload)
+    else:
+        apply_change(payload)

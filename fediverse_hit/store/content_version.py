@@ -1,17 +1,23 @@
-"""A number that changes whenever what the database can show may have changed (issue 11).
+"""Versions that move whenever what the database can show may have changed (issue 11).
 
-Caches of rendered public documents (`web/read_cache.py`) keep an entry only for the version it
-was built under. The database clients (`store/database_client.py`, `store/sqlite_client.py`) call
-`note_statement` before and after every statement that may write, and again when a transaction
-commits, so a reader that started before a write never stores what it read under the new version.
-Bookkeeping tables that no public page shows (inbox items, deliveries, rate-limit counters…) do not
-count: a stampede of signed deliveries must not empty the cache.
+Each table has a version, and there is one global version for changes that name no table (a
+statement we cannot read, a reconnection, another SQLite connection's commit). Caches of rendered
+public documents (`web/read_cache.py`) build an answer inside `tracking_reads()`, which records the
+tables its SELECTs read, and keep it only while the global version and those tables' versions
+stay as they were when the build began: a Follow processed by the worker leaves a work's page kept,
+a new reply does not.
 
-Other processes: on PostgreSQL, a write is followed by a `NOTIFY` in the same transaction (see
-`store/database_client.py`) and `store/change_feed.py` bumps the version of every listening process
-at commit; while a process is not listening, `shared_reads_trusted()` is false and nothing may be
-served from a cache. SQLite runs one serving process, but CLI commands write too: `poll_sqlite`
-bumps the version when another connection committed (`PRAGMA data_version`).
+The database clients (`store/database_client.py`, `store/sqlite_client.py`) call `note_statement`
+for every statement, and `note_written` again after a write ran and when a transaction commits, so a
+reader that started before a write never keeps what it read under the new versions. Bookkeeping
+tables that no public page shows (inbox items, deliveries, rate-limit counters…) do not count: a
+stampede of signed deliveries must not empty the cache.
+
+Other processes: on PostgreSQL, a write is followed by a `NOTIFY hit_changes, 'content:<table>'` in
+the same transaction (`store/database_client.py`), which `store/change_feed.py` applies in every
+listening process at commit; while a process is not listening, `shared_reads_trusted()` is false
+and nothing may be served from a cache. SQLite runs one serving process, but CLI commands write
+too: `poll_sqlite` moves the global version when another connection committed (`data_version`).
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import OperationalError
@@ -31,24 +41,69 @@ _READS = ("SELECT", "SHOW", "PRAGMA")
 _CONTROL = frozenset({"begin", "savepoint", "release_savepoint", "rollback", "savepoint_rollback"})
 _MODIFIES = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 _WRITTEN_TABLE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_READ_TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
 SQLITE_POLL_SECONDS = 0.2
-# The change feed's channel and this kind of change (`store/change_feed.py` listens for it).
+# The change feed's channel and this kind of change (`store/change_feed.py` listens for it); a
+# table's change is announced as `content:<table>`, a change of unknown extent as `content`.
 CHANNEL = "hit_changes"
 CONTENT = "content"
+EVERYTHING = ""  # what `note_statement` returns for a write whose table it cannot name
 
-_version = 0
+_global = 0
+_tables: dict[str, int] = {}
 _trusted = True
+_reading: ContextVar[set[str] | None] = ContextVar("hit_tables_read", default=None)
 
 
-def current_version() -> int:
-    """The version now; compare it before and after building something to know if it held."""
-    return _version
+@dataclass(frozen=True)
+class Stamp:
+    """The versions something was built under: the global one and those of the tables it read."""
+
+    everything: int
+    tables: tuple[tuple[str, int], ...]
+
+    def holds(self) -> bool:
+        """Whether nothing it was built from has changed since."""
+        return self.everything == _global and all(_tables.get(name, 0) == seen for name, seen in self.tables)
+
+
+class ReadTracker:
+    """The tables read inside `tracking_reads()`, and the versions when it began."""
+
+    def __init__(self) -> None:
+        self.read: set[str] = set()
+        self.everything = _global
+        self.tables = dict(_tables)
+
+    def stamp(self) -> Stamp | None:
+        """The stamp to keep the result under, or None if something it read changed meanwhile."""
+        if self.everything != _global:
+            return None
+        seen = tuple((name, self.tables.get(name, 0)) for name in sorted(self.read))
+        stamp = Stamp(self.everything, seen)
+        return stamp if stamp.holds() else None
+
+
+@contextmanager
+def tracking_reads() -> Iterator[ReadTracker]:
+    """Record the tables read by statements sent inside the block (and tasks it starts)."""
+    tracker = ReadTracker()
+    token = _reading.set(tracker.read)
+    try:
+        yield tracker
+    finally:
+        _reading.reset(token)
 
 
 def bump_version() -> None:
     """Mark everything built so far as possibly out of date."""
-    global _version
-    _version += 1
+    global _global
+    _global += 1
+
+
+def bump_table(name: str) -> None:
+    """Mark what was built from table `name` as possibly out of date."""
+    _tables[name] = _tables.get(name, 0) + 1
 
 
 def shared_reads_trusted() -> bool:
@@ -64,29 +119,49 @@ def set_shared_reads_trusted(trusted: bool) -> None:
     bump_version()
 
 
-def changes_content(method: str, args: tuple[Any, ...]) -> bool:
-    """Whether a client call (`execute_query(sql, …)`, `execute_insert`, …) may change what pages show."""
+def note_statement(method: str, args: tuple[Any, ...]) -> str | None:
+    """Account for one client call (`execute_query(sql, …)`, `execute_insert`, …): a read adds
+    its tables to the running tracker; a write that may change content moves the version of its
+    table (or the global one) and returns that table (`EVERYTHING` for the global); else None."""
     if method in _CONTROL:
-        return False
+        return None
     query = args[0] if args and isinstance(args[0], str) else ""
     if method in ("execute_query", "execute_query_dict"):
         head = query.lstrip().upper()
         if head.startswith(_READS) or (head.startswith("WITH") and not _MODIFIES.search(query)):
-            return False
+            reading = _reading.get()
+            if reading is not None:
+                reading.update(name.lower() for name in _READ_TABLES.findall(query))
+            return None
     written = _WRITTEN_TABLE.match(query)
-    return written is None or written.group(1).lower() not in BOOKKEEPING_TABLES
+    table = written.group(1).lower() if written else EVERYTHING
+    if table in BOOKKEEPING_TABLES:
+        return None
+    note_written(table)
+    return table
 
 
-def note_statement(method: str, args: tuple[Any, ...]) -> bool:
-    """Bump the version if the statement may change content; returns whether it did."""
-    if changes_content(method, args):
+def note_written(table: str) -> None:
+    """Move the version of `table` (`EVERYTHING`: the global version)."""
+    if table == EVERYTHING:
         bump_version()
-        return True
-    return False
+    else:
+        bump_table(table)
+
+
+def apply_announcement(payload: str) -> None:
+    """Apply a `content` or `content:<table>` notice from another process."""
+    _, _, table = payload.partition(":")
+    note_written(table)
+
+
+def announcement(table: str) -> str:
+    """The change-feed payload for a write to `table`."""
+    return f"{CONTENT}:{table}" if table else CONTENT
 
 
 async def poll_sqlite(client: Any, interval: float = SQLITE_POLL_SECONDS) -> None:
-    """Bump the version whenever another SQLite connection (a CLI command, a worker) commits."""
+    """Move the global version whenever another SQLite connection (a CLI command) commits."""
     last = None
     while True:
         seen = await _data_version(client)

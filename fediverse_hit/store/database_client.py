@@ -92,7 +92,10 @@ def note_statement(method: str, args: tuple[Any, ...]) -> None:
 # Sent after a write that may change what pages show: every listening process (this one too) bumps
 # its content version when the write commits (`store/change_feed.py`, `store/content_version.py`).
 ANNOUNCE_CONTENT = "SELECT pg_notify($1, $2)"
-ANNOUNCE_ARGS = [content_version.CHANNEL, content_version.CONTENT]
+
+
+def announce_args(table: str) -> list[str]:
+    return [content_version.CHANNEL, content_version.announcement(table)]
 
 
 class HitAsyncpgClient(AsyncpgDBClient):
@@ -101,11 +104,11 @@ class HitAsyncpgClient(AsyncpgDBClient):
 
     async def _translate_exceptions(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         note_statement(func.__name__, args)
-        content = content_version.note_statement(func.__name__, args)
+        written = content_version.note_statement(func.__name__, args)
         result = await super()._translate_exceptions(func, *args, **kwargs)
-        if content:
-            content_version.bump_version()
-            await self.execute_query(ANNOUNCE_CONTENT, ANNOUNCE_ARGS)
+        if written is not None:
+            content_version.note_written(written)
+            await self.execute_query(ANNOUNCE_CONTENT, announce_args(written))
         return result
 
     def _in_transaction(self) -> TransactionContext:
@@ -114,30 +117,30 @@ class HitAsyncpgClient(AsyncpgDBClient):
 
 class HitTransactionWrapper(TransactionWrapper):
     """Tortoise's transaction wrapper, noting possible writes like `HitAsyncpgClient`; content
-    writes are announced once per transaction (PostgreSQL delivers the notice at commit)."""
+    writes are announced once per table and transaction (PostgreSQL delivers notices at commit)."""
 
     def __init__(self, connection: AsyncpgDBClient) -> None:
         super().__init__(connection)
-        self.announced = False
+        self.announced: set[str] = set()
         # A nested transaction (savepoint) tells the outer one, whose commit is the real one.
         self.outer = connection if isinstance(connection, HitTransactionWrapper) else None
 
     async def _translate_exceptions(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         note_statement(func.__name__, args)
-        content = content_version.note_statement(func.__name__, args)
+        written = content_version.note_statement(func.__name__, args)
         result = await super()._translate_exceptions(func, *args, **kwargs)
-        if content and not self.announced:
-            await self.execute_query(ANNOUNCE_CONTENT, ANNOUNCE_ARGS)
+        if written is not None and written not in self.announced:
+            await self.execute_query(ANNOUNCE_CONTENT, announce_args(written))
             wrapper: HitTransactionWrapper | None = self
             while wrapper is not None:
-                wrapper.announced = True
+                wrapper.announced.add(written)
                 wrapper = wrapper.outer
         return result
 
     async def commit(self) -> None:
         await super().commit()
-        if self.announced:  # readers that started while it was open must not keep what they read
-            content_version.bump_version()
+        for table in self.announced:  # readers that began while it was open must not keep what they read
+            content_version.note_written(table)
 
     def _in_transaction(self) -> TransactionContext:
         return NestedTransactionContext(HitTransactionWrapper(self))

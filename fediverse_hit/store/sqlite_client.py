@@ -19,15 +19,15 @@ ENGINE = __name__
 
 
 class ContentNoting:
-    """Bumps the content version around each statement that may change content."""
+    """Tells `content_version` of every statement, and again after each write ran."""
 
     async def _noted(self, method: str, query: str, *args: Any) -> Any:
-        content = content_version.note_statement(method, (query,))
+        written = content_version.note_statement(method, (query,))
         try:
             return await getattr(super(), method)(query, *args)
         finally:
-            if content:
-                content_version.bump_version()
+            if written is not None:
+                content_version.note_written(written)
 
     async def execute_insert(self, query: str, values: list[Any]) -> int:
         return int(await self._noted("execute_insert", query, values))

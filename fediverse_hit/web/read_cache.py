@@ -1,10 +1,10 @@
 """An in-process cache of what anyone may read: public AS2 documents, JRD/NodeInfo and pages as an
 anonymous visitor sees them (issue 11: the "preview stampede" of a boosted work).
 
-An entry is the exact response once built (status line headers and body) under one content
-version (`store/content_version.py`); any write that may change what pages show moves the version
-on, in this process at once and in every other through the change feed, so a deleted work or a
-replaced actor key is never served from here. While a PostgreSQL process is not listening for
+An entry is the exact response once built (headers and body) with the versions of the tables it
+read (`store/content_version.py`); a write to any of them, or one the database clients cannot
+name, makes it stale, in this process at once and in every other through the change feed, so a
+deleted work or a replaced actor key is never served from here. While a PostgreSQL process is not listening for
 changes, nothing is served from the cache. Entries also expire after `MAX_AGE_SECONDS` (relative
 times on pages, time-based states).
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fediverse_hit.protocol.media_types import accepts_activity_json
-from fediverse_hit.store.content_version import current_version, shared_reads_trusted
+from fediverse_hit.store.content_version import Stamp, shared_reads_trusted, tracking_reads
 from fediverse_hit.web.validators import none_match
 
 MAX_ENTRIES = 2048
@@ -58,12 +58,12 @@ def mark_anonymous_page(scope: Scope) -> None:
 
 @dataclass(frozen=True)
 class Entry:
-    """One kept response and the content version and time it was built at."""
+    """One kept response, the versions of what it was built from, and when it expires."""
 
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: str
-    version: int
+    stamp: Stamp
     expires: float
 
 
@@ -103,7 +103,7 @@ class ReadCacheMiddleware:
         entry = self.entries.get(key)
         if entry is None:
             return False
-        if entry.version != current_version() or entry.expires < time.monotonic() or not shared_reads_trusted():
+        if not entry.stamp.holds() or entry.expires < time.monotonic() or not shared_reads_trusted():
             del self.entries[key]
             return False
         if entry.etag and if_none_match and none_match(if_none_match, entry.etag):
@@ -116,7 +116,6 @@ class ReadCacheMiddleware:
         return True
 
     async def _build(self, key: Key, scope: Scope, receive: Receive, send: Send) -> None:
-        version = current_version()
         verdict = PageVerdict()
         scope = {**scope, ANONYMOUS_PAGE: verdict}
         started: Message = {}
@@ -129,12 +128,14 @@ class ReadCacheMiddleware:
                 chunks.append(message.get("body", b""))
             await send(message)
 
-        await self.app(scope, receive, keep_and_send)
+        with tracking_reads() as tracker:
+            await self.app(scope, receive, keep_and_send)
         headers = list(started.get("headers", []))
         body = b"".join(chunks)
-        if started.get("status") == 200 and version == current_version() and _shareable(verdict, headers, body):
+        stamp = tracker.stamp()
+        if started.get("status") == 200 and stamp is not None and _shareable(verdict, headers, body):
             etag = next((value.decode("latin-1") for name, value in headers if name == b"etag"), "")
-            self.entries[key] = Entry(headers, body, etag, version, time.monotonic() + MAX_AGE_SECONDS)
+            self.entries[key] = Entry(headers, body, etag, stamp, time.monotonic() + MAX_AGE_SECONDS)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
 

@@ -109,6 +109,17 @@ async def test_a_page_that_sets_a_cookie_is_not_kept(anonymous: httpx.AsyncClien
     assert first.cookies.get("hit_session") != second.cookies.get("hit_session")
 
 
+async def test_a_follow_leaves_the_kept_note_alone_and_a_reply_count_change_does_not(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    piece = await publish(app, alice)
+    await anonymous.get(piece.uri, headers=AS2)
+    content_version.note_written("follows")
+    assert await queries_of(anonymous, monkeypatch, piece.uri, Accept="application/activity+json") == 0
+    content_version.note_written("contributions")
+    assert await queries_of(anonymous, monkeypatch, piece.uri, Accept="application/activity+json") > 0
+
+
 async def test_nothing_is_kept_while_other_processes_may_be_unheard(
     app: Starlette, anonymous: httpx.AsyncClient, alice: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -118,14 +129,41 @@ async def test_nothing_is_kept_while_other_processes_may_be_unheard(
     assert await queries_of(anonymous, monkeypatch, piece.uri, Accept="application/activity+json") > 0
 
 
-def test_writes_to_bookkeeping_tables_leave_kept_pages_alone() -> None:
-    notes = content_version.changes_content
-    assert not notes("execute_insert", ('INSERT INTO "inbox_items" ("id") VALUES (?)',))
-    assert not notes("execute_query", ('SELECT * FROM "contributions"',))
-    assert not notes("begin", ())
-    assert not notes("execute_query_dict", ("WITH RECURSIVE up(id) AS (SELECT 1) SELECT id FROM up",))
-    assert notes("execute_query", ("WITH gone AS (DELETE FROM follows RETURNING id) SELECT id FROM gone",))
-    assert notes("execute_insert", ('INSERT INTO "contributions" ("id") VALUES (?)',))
-    assert notes("execute_query", ('UPDATE "actors" SET "name"=?',))
-    assert notes("execute_query", ('DELETE FROM "likes" WHERE "id"=?',))
-    assert notes("execute_script", ("ALTER TABLE x ADD y INT",))
+def test_writes_name_their_table_and_bookkeeping_tables_leave_kept_pages_alone() -> None:
+    notes = content_version.note_statement
+    assert notes("execute_insert", ('INSERT INTO "inbox_items" ("id") VALUES (?)',)) is None
+    assert notes("execute_query", ('SELECT * FROM "contributions"',)) is None
+    assert notes("begin", ()) is None
+    assert notes("execute_query_dict", ("WITH RECURSIVE up(id) AS (SELECT 1) SELECT id FROM up",)) is None
+    assert notes("execute_query", ("WITH gone AS (DELETE FROM follows RETURNING id) SELECT id FROM gone",)) == ""
+    assert notes("execute_insert", ('INSERT INTO "contributions" ("id") VALUES (?)',)) == "contributions"
+    assert notes("execute_query", ('UPDATE "actors" SET "name"=?',)) == "actors"
+    assert notes("execute_query", ('DELETE FROM "likes" WHERE "id"=?',)) == "likes"
+    assert notes("execute_script", ("ALTER TABLE x ADD y INT",)) == ""
+
+
+def test_what_was_built_holds_until_a_table_it_read_changes() -> None:
+    with content_version.tracking_reads() as tracker:
+        content_version.note_statement("execute_query", ('SELECT "a" FROM "contributions" JOIN "actors" ON 1',))
+    stamp = tracker.stamp()
+    assert stamp is not None and stamp.holds()
+    content_version.note_statement("execute_query", ('INSERT INTO "follows" ("id") VALUES (?)',))
+    assert stamp.holds()  # a Follow changes nothing this page read
+    content_version.note_statement("execute_query", ('UPDATE "actors" SET "name"=?',))
+    assert not stamp.holds()
+
+
+def test_a_build_during_which_a_table_it_read_changed_is_not_kept() -> None:
+    with content_version.tracking_reads() as tracker:
+        content_version.note_statement("execute_query", ('SELECT "a" FROM "contributions"',))
+        content_version.note_statement("execute_query", ('DELETE FROM "contributions" WHERE "id"=?',))
+    assert tracker.stamp() is None
+
+
+def test_another_process_announcing_a_table_makes_what_read_it_stale() -> None:
+    with content_version.tracking_reads() as tracker:
+        content_version.note_statement("execute_query", ('SELECT "a" FROM "contributions"',))
+    stamp = tracker.stamp()
+    assert stamp is not None
+    content_version.apply_announcement(content_version.announcement("contributions"))
+    assert not stamp.holds()
