@@ -80,16 +80,17 @@ def wait_until_up(url: str) -> None:
 
 
 @contextmanager
-def pinned_process(command: list[str], env: dict[str, str], health: str) -> Iterator[int]:
-    """Run `command` on CPU 0 until the block ends; yields its pid once `health` answers 200."""
-    child = subprocess.Popen(["taskset", "-c", "0", *command], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_up(health)
-        yield child.pid
-    finally:
-        child.terminate()
-        child.wait(timeout=15)
+def pinned_process(command: list[str], env: dict[str, str], health: str, log: Path | None = None) -> Iterator[int]:
+    """Run `command` on CPU 0 until the block ends; yields its pid once `health` answers 200.
+    Its output goes to `log` when given."""
+    with open(log or os.devnull, "w") as output:
+        child = subprocess.Popen(["taskset", "-c", "0", *command], env=env, stdout=output, stderr=output)
+        try:
+            wait_until_up(health)
+            yield child.pid
+        finally:
+            child.terminate()
+            child.wait(timeout=15)
 
 
 def run_wrk(url: str, headers: dict[str, str], seconds: float, connections: int) -> tuple[float, int]:

@@ -58,7 +58,10 @@ class Tally:
 async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
     """Send one request on a keep-alive connection and read its whole answer; its status."""
     writer.write(request)
-    status = int((await reader.readline()).split()[1])
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionError("the server closed the connection")
+    status = int(status_line.split()[1])
     length = 0
     while (line := await reader.readline()) not in (b"\r\n", b""):
         if line.lower().startswith(b"content-length:"):
@@ -71,7 +74,7 @@ async def stampede(host: str, port: int, path: str) -> tuple[Tally, float]:
     """2,000 GETs from 200 connections opened beforehand; (tally, seconds from first to last)."""
     page = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/html\r\n\r\n".encode()
     note = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {AS2}\r\n\r\n".encode()
-    connections = [await asyncio.open_connection(host, port) for _ in range(CONNECTIONS)]
+    connections = await asyncio.gather(*(asyncio.open_connection(host, port) for _ in range(CONNECTIONS)))
     tally = Tally()
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -112,7 +115,7 @@ async def run_instance(database_url: str, workdir: Path, args: argparse.Namespac
            "HIT_DATA_DIR": str(workdir / f"stampede-{port}"), "HIT_ALLOW_PRIVATE_ADDRESSES": "1"}
     await asyncio.to_thread(_init, env)
     keys = generate_rsa_key()
-    with actor_server(keys.public_pem) as actor, pinned_process([*CLI, "serve", "--port", str(port)], env, f"{base}/healthz"):
+    with actor_server(keys.public_pem) as actor, pinned_process([*CLI, "serve", "--port", str(port)], env, f"{base}/healthz", args.server_log):
         note = await asyncio.to_thread(seed, base, env, 1)
         path = note.removeprefix(base)
         warm = signed_requests(base, actor, keys.private_pem, 5)
@@ -167,6 +170,7 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres", type=lambda text: text.split(","))
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--inbox-lanes", type=int, default=4)
+    parser.add_argument("--server-log", type=Path, help="write the server's output to this file")
     args = parser.parse_args()
     if not 1 <= args.inbox_lanes <= 32 or not set(args.databases) <= {"sqlite", "postgres"}:
         raise SystemExit("--inbox-lanes 1–32; --databases sqlite, postgres or both")

@@ -40,7 +40,8 @@ BOOKKEEPING_TABLES = frozenset(
 _READS = ("SELECT", "SHOW", "PRAGMA")
 _CONTROL = frozenset({"begin", "savepoint", "release_savepoint", "rollback", "savepoint_rollback"})
 _MODIFIES = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
-_WRITTEN_TABLE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# `FOR UPDATE` (row locks) and `DO UPDATE` (upserts) name no table after the keyword.
+_WRITTEN_TABLES = re.compile(r'\b(?:INSERT\s+INTO|(?<!FOR )(?<!DO )UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _READ_TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
 SQLITE_POLL_SECONDS = 0.2
 # The change feed's channel and this kind of change (`store/change_feed.py` listens for it); a
@@ -119,10 +120,10 @@ def set_shared_reads_trusted(trusted: bool) -> None:
     bump_version()
 
 
-def note_statement(method: str, args: tuple[Any, ...]) -> str | None:
+def note_statement(method: str, args: tuple[Any, ...]) -> tuple[str, ...] | None:
     """Account for one client call (`execute_query(sql, …)`, `execute_insert`, …): a read adds
-    its tables to the running tracker; a write that may change content moves the version of its
-    table (or the global one) and returns that table (`EVERYTHING` for the global); else None."""
+    its tables to the running tracker; a write that may change content moves the versions of the
+    tables it writes (`EVERYTHING`, the global one, if it names none) and returns them; else None."""
     if method in _CONTROL:
         return None
     query = args[0] if args and isinstance(args[0], str) else ""
@@ -133,12 +134,11 @@ def note_statement(method: str, args: tuple[Any, ...]) -> str | None:
             if reading is not None:
                 reading.update(name.lower() for name in _READ_TABLES.findall(query))
             return None
-    written = _WRITTEN_TABLE.match(query)
-    table = written.group(1).lower() if written else EVERYTHING
-    if table in BOOKKEEPING_TABLES:
-        return None
-    note_written(table)
-    return table
+    named = {name.lower() for name in _WRITTEN_TABLES.findall(query)} or {EVERYTHING}
+    written = tuple(sorted(named - BOOKKEEPING_TABLES))  # a job claim writes bookkeeping only
+    for table in written:
+        note_written(table)
+    return written or None
 
 
 def note_written(table: str) -> None:

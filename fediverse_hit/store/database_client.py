@@ -106,9 +106,9 @@ class HitAsyncpgClient(AsyncpgDBClient):
         note_statement(func.__name__, args)
         written = content_version.note_statement(func.__name__, args)
         result = await super()._translate_exceptions(func, *args, **kwargs)
-        if written is not None:
-            content_version.note_written(written)
-            await self.execute_query(ANNOUNCE_CONTENT, announce_args(written))
+        for table in written or ():
+            content_version.note_written(table)
+            await self.execute_query(ANNOUNCE_CONTENT, announce_args(table))
         return result
 
     def _in_transaction(self) -> TransactionContext:
@@ -129,11 +129,11 @@ class HitTransactionWrapper(TransactionWrapper):
         note_statement(func.__name__, args)
         written = content_version.note_statement(func.__name__, args)
         result = await super()._translate_exceptions(func, *args, **kwargs)
-        if written is not None and written not in self.announced:
-            await self.execute_query(ANNOUNCE_CONTENT, announce_args(written))
+        for table in set(written or ()) - self.announced:
+            await self.execute_query(ANNOUNCE_CONTENT, announce_args(table))
             wrapper: HitTransactionWrapper | None = self
             while wrapper is not None:
-                wrapper.announced.add(written)
+                wrapper.announced.add(table)
                 wrapper = wrapper.outer
         return result
 

@@ -26,8 +26,8 @@ class ContentNoting:
         try:
             return await getattr(super(), method)(query, *args)
         finally:
-            if written is not None:
-                content_version.note_written(written)
+            for table in written or ():
+                content_version.note_written(table)
 
     async def execute_insert(self, query: str, values: list[Any]) -> int:
         return int(await self._noted("execute_insert", query, values))

@@ -135,11 +135,16 @@ def test_writes_name_their_table_and_bookkeeping_tables_leave_kept_pages_alone()
     assert notes("execute_query", ('SELECT * FROM "contributions"',)) is None
     assert notes("begin", ()) is None
     assert notes("execute_query_dict", ("WITH RECURSIVE up(id) AS (SELECT 1) SELECT id FROM up",)) is None
-    assert notes("execute_query", ("WITH gone AS (DELETE FROM follows RETURNING id) SELECT id FROM gone",)) == ""
-    assert notes("execute_insert", ('INSERT INTO "contributions" ("id") VALUES (?)',)) == "contributions"
-    assert notes("execute_query", ('UPDATE "actors" SET "name"=?',)) == "actors"
-    assert notes("execute_query", ('DELETE FROM "likes" WHERE "id"=?',)) == "likes"
-    assert notes("execute_script", ("ALTER TABLE x ADD y INT",)) == ""
+    assert notes("execute_query", ("WITH gone AS (DELETE FROM follows RETURNING id) SELECT id FROM gone",)) == ("follows",)
+    claim = ("WITH picked AS (SELECT id FROM deliveries LIMIT 5 FOR UPDATE SKIP LOCKED) "
+             "UPDATE deliveries AS t SET state = 'claimed' FROM picked WHERE t.id = picked.id RETURNING t.id")
+    assert notes("execute_query", (claim,)) is None
+    assert notes("execute_insert", ('INSERT INTO "contributions" ("id") VALUES (?)',)) == ("contributions",)
+    upsert = 'INSERT INTO "likes" ("id") VALUES (?) ON CONFLICT ("id") DO UPDATE SET "id"=EXCLUDED."id"'
+    assert notes("execute_insert", (upsert,)) == ("likes",)
+    assert notes("execute_query", ('UPDATE "actors" SET "name"=?',)) == ("actors",)
+    assert notes("execute_query", ('DELETE FROM "likes" WHERE "id"=?',)) == ("likes",)
+    assert notes("execute_script", ("ALTER TABLE x ADD y INT",)) == ("",)
 
 
 def test_what_was_built_holds_until_a_table_it_read_changes() -> None:
