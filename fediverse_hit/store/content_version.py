@@ -35,7 +35,8 @@ from tortoise.exceptions import OperationalError
 
 # Tables whose rows no anonymous page or public document shows.
 BOOKKEEPING_TABLES = frozenset(
-    {"inbox_items", "deliveries", "host_health", "rate_limit_counters", "access_tokens", "notifications"}
+    {"inbox_items", "outgoing_activities", "deliveries", "host_health", "rate_limit_counters", "access_tokens",
+     "notifications"}
 )
 _READS = ("SELECT", "SHOW", "PRAGMA")
 _CONTROL = frozenset({"begin", "savepoint", "release_savepoint", "rollback", "savepoint_rollback"})

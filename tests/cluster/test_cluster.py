@@ -273,7 +273,7 @@ def test_a_work_kept_by_both_web_processes_answers_410_on_both_at_once_when_dele
         assert "A piece about to vanish." in cluster.web_get(web, path, accept="text/html").text
     alice = logged_in(cluster.web_url(1, ""), "alice", PASSWORD)
     try:
-        deleted = submit(alice, path, f"{path}/delete", {})
+        deleted = submit(alice, path, f"{path}/delete", {"confirm": "yes"})
     finally:
         alice.close()
     assert deleted.status_code == 303

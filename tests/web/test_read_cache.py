@@ -4,6 +4,8 @@ and never leave one behind; a deleted work is gone at once."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -39,6 +41,19 @@ async def test_a_second_anonymous_fetch_of_a_work_costs_no_query(
     piece = await publish(app, alice)
     assert await queries_of(anonymous, monkeypatch, piece.uri, Accept=accept) > 0
     assert await queries_of(anonymous, monkeypatch, piece.uri, Accept=accept) == 0
+
+
+async def test_concurrent_first_fetches_build_the_page_once(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is tried: 20 visitors ask for a page nobody has asked for yet, all at once."""
+    piece = await publish(app, alice)
+    one_build = await queries_of(anonymous, monkeypatch, f"{piece.uri}?first=1")
+    with recorded_queries(monkeypatch) as log:
+        answers = await asyncio.gather(*(anonymous.get(piece.uri) for _ in range(20)))
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({answer.text for answer in answers}) == 1
+    assert len(log) == one_build
 
 
 async def test_the_note_and_the_page_on_one_url_are_kept_apart(
