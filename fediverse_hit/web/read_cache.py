@@ -11,7 +11,7 @@ times on pages, time-based states).
 Only GETs without a cookie or an `Authorization` header are looked up; only 200 answers that set
 no cookie and are either marked public (`Cache-Control: public…`) or rendered for an anonymous
 visitor (`mark_anonymous_page`) are kept. The key is the path, the query and whether AS2 was
-asked for (the only request header our public responses vary on). Concurrent misses of one key
+asked for (the only request header our public responses vary on besides `Host`, also in the key). Concurrent misses of one key
 wait for the first to finish instead of building the same page 200 times. A kept document with an
 ETag answers a matching `If-None-Match` with 304 here, before any database or template work.
 """
@@ -31,6 +31,7 @@ from fediverse_hit.web.validators import none_match
 
 MAX_ENTRIES = 2048
 MAX_BODY_BYTES = 512 * 1024
+MAX_TOTAL_BYTES = 64 * 1024 * 1024  # bodies kept at once, whatever URLs are asked for
 MAX_AGE_SECONDS = 30.0
 WAIT_FOR_BUILDER_SECONDS = 10.0
 ANONYMOUS_PAGE = "hit.anonymous_page"
@@ -38,7 +39,7 @@ _KEPT_TYPES = (b"application/", b"text/html")
 # Headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5).
 _VALIDATOR_HEADERS = frozenset({b"etag", b"cache-control", b"vary", b"content-location", b"expires", b"date"})
 
-Key = tuple[str, bytes, bool]
+Key = tuple[str, str, bytes, bool, bytes]
 
 
 @dataclass
@@ -70,9 +71,11 @@ class Entry:
 class ReadCacheMiddleware:
     """Answers anonymous GETs from kept responses; keeps the ones that may be shared."""
 
-    def __init__(self, app: ASGIApp, *, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, app: ASGIApp, *, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_TOTAL_BYTES) -> None:
         self.app = app
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.kept_bytes = 0
         self.entries: OrderedDict[Key, Entry] = OrderedDict()
         self.building: dict[Key, asyncio.Event] = {}
 
@@ -104,7 +107,7 @@ class ReadCacheMiddleware:
         if entry is None:
             return False
         if not entry.stamp.holds() or entry.expires < time.monotonic() or not shared_reads_trusted():
-            del self.entries[key]
+            self._drop(key)
             return False
         if entry.etag and if_none_match and none_match(if_none_match, entry.etag):
             headers = [(name, value) for name, value in entry.headers if name in _VALIDATOR_HEADERS]
@@ -135,9 +138,16 @@ class ReadCacheMiddleware:
         stamp = tracker.stamp()
         if started.get("status") == 200 and stamp is not None and _shareable(verdict, headers, body):
             etag = next((value.decode("latin-1") for name, value in headers if name == b"etag"), "")
+            self._drop(key)
             self.entries[key] = Entry(headers, body, etag, stamp, time.monotonic() + MAX_AGE_SECONDS)
-            while len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
+            self.kept_bytes += len(body)
+            while len(self.entries) > self.max_entries or self.kept_bytes > self.max_bytes:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key: Key) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.kept_bytes -= len(entry.body)
 
 
 def _lookup_key(scope: Scope) -> tuple[Key | None, str]:
@@ -145,6 +155,7 @@ def _lookup_key(scope: Scope) -> tuple[Key | None, str]:
     if scope["type"] != "http" or scope["method"] != "GET":
         return None, ""
     accept = if_none_match = ""
+    host = b""
     for name, value in scope["headers"]:
         if name in (b"cookie", b"authorization"):
             return None, ""
@@ -152,7 +163,11 @@ def _lookup_key(scope: Scope) -> tuple[Key | None, str]:
             accept = value.decode("latin-1")
         elif name == b"if-none-match":
             if_none_match = value.decode("latin-1")
-    return (scope["path"], scope["query_string"], accepts_activity_json(accept)), if_none_match
+        elif name == b"host":
+            host = value
+    # Pages build absolute links from the request's scheme and Host: one visitor's odd Host header
+    # must not end up in the page everyone else gets.
+    return (scope["scheme"], scope["path"], scope["query_string"], accepts_activity_json(accept), host), if_none_match
 
 
 def _shareable(verdict: PageVerdict, headers: list[tuple[bytes, bytes]], body: bytes) -> bool:

@@ -114,6 +114,18 @@ async def test_a_logged_in_person_never_gets_the_anonymous_page_nor_leaves_their
     assert "Log out" not in (await anonymous.get("/local")).text
 
 
+async def test_a_page_built_for_another_host_header_is_not_served_to_everyone(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account
+) -> None:
+    """What is tried: cache poisoning — a visitor sends `Host: evil.example` so that the page's
+    absolute links point there, then an ordinary visitor asks for the same path."""
+    piece = await publish(app, alice)
+    poisoned = await anonymous.get(piece.uri, headers={"Host": "evil.example"})
+    assert poisoned.status_code == 200 and "evil.example" in poisoned.text  # links follow the Host
+    honest = await anonymous.get(piece.uri)
+    assert "evil.example" not in honest.text
+
+
 async def test_a_page_that_sets_a_cookie_is_not_kept(anonymous: httpx.AsyncClient, app: Starlette) -> None:
     """What is tried: the login form (its CSRF token sets a session cookie) fetched by two
     visitors without cookies must give each their own token."""
