@@ -18,6 +18,7 @@ from fediverse_hit.settings import Settings, read_secret
 from fediverse_hit.store.change_feed import listen_for_changes
 from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.web.database_retry import DatabaseRetryMiddleware
+from fediverse_hit.web.read_cache import ReadCacheMiddleware
 from fediverse_hit.web.routes import build_routes
 from fediverse_hit.web.security_headers import SecurityHeadersMiddleware
 from fediverse_hit.web.templating import create_templates
@@ -52,6 +53,7 @@ def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
         routes=build_routes(),
         lifespan=lifespan,
         middleware=[
+            Middleware(ReadCacheMiddleware),  # outermost: a kept answer skips everything below
             Middleware(SecurityHeadersMiddleware, https=settings.scheme == "https"),
             Middleware(
                 SessionMiddleware,

@@ -1,8 +1,9 @@
 """Telling every process of the instance at once that something changed (issue 14).
 
 A change has a kind (`WORK`: new deliveries or inbox items; `DOMAIN_BLOCKS`; `ACCOUNTS`:
-deleted accounts; `KEYS`: remote keys revoked or replaced; user blocks are read from the database
-on every use, so need none). Modules that cache
+deleted accounts; `KEYS`: remote keys revoked or replaced; `CONTENT`: anything a page shows, sent
+by the database client itself, see `store/content_version.py`; user blocks are read from the
+database on every use, so need none). Modules that cache
 such state register a handler with `on_change` (drop the cache, wake the worker). `publish_change`
 runs the handlers of this process at once and, on PostgreSQL, sends `NOTIFY hit_changes` so that
 every other process runs them within milliseconds: each process keeps one dedicated asyncpg
@@ -21,20 +22,23 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs; used untyped here
 
+from fediverse_hit.store import content_version
 from fediverse_hit.store.database import asyncpg_dsn, is_postgres_url
 from fediverse_hit.store.job_claims import database, is_postgres
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "hit_changes"
+CHANNEL = content_version.CHANNEL
 WORK = "work"
 DOMAIN_BLOCKS = "domain_blocks"
 ACCOUNTS = "accounts"
 KEYS = "keys"
-KINDS = (WORK, DOMAIN_BLOCKS, ACCOUNTS, KEYS)
+CONTENT = content_version.CONTENT
+KINDS = (WORK, DOMAIN_BLOCKS, ACCOUNTS, KEYS, CONTENT)
 RECONNECT_SECONDS = 1.0
 
 _HANDLERS: dict[str, list[Callable[[], None]]] = {kind: [] for kind in KINDS}
+_HANDLERS[CONTENT].append(content_version.bump_version)
 
 
 def on_change(kind: str, handler: Callable[[], None]) -> None:
@@ -61,11 +65,19 @@ async def publish_change(kind: str) -> None:
 
 @asynccontextmanager
 async def listen_for_changes(database_url: str) -> AsyncIterator[None]:
-    """Apply changes other processes publish while the block runs (PostgreSQL; else nothing)."""
+    """Apply changes other processes publish while the block runs (PostgreSQL); on SQLite, notice
+    commits by other connections (CLI commands) for the content version."""
     if not is_postgres_url(database_url):
-        yield
+        poller = asyncio.create_task(content_version.poll_sqlite(database()))
+        try:
+            yield
+        finally:
+            poller.cancel()
+            with suppress(asyncio.CancelledError):
+                await poller
         return
     connected = asyncio.Event()
+    content_version.set_shared_reads_trusted(False)
     task = asyncio.create_task(_listen(asyncpg_dsn(database_url), connected))
     try:
         with suppress(TimeoutError):
@@ -75,6 +87,7 @@ async def listen_for_changes(database_url: str) -> AsyncIterator[None]:
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+        content_version.set_shared_reads_trusted(True)
 
 
 async def _listen(dsn: str, connected: asyncio.Event) -> None:
@@ -85,20 +98,26 @@ async def _listen(dsn: str, connected: asyncio.Event) -> None:
         try:
             connection = await asyncpg.connect(dsn)
             await connection.add_listener(CHANNEL, _received)
+            connection.add_termination_listener(lambda _: content_version.set_shared_reads_trusted(False))
             if not first:
                 for kind in KINDS:
                     apply_change(kind)
             first = False
             connected.set()
+            content_version.set_shared_reads_trusted(True)
             while not connection.is_closed():
                 await asyncio.sleep(RECONNECT_SECONDS)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             logger.warning("listening for changes failed; reconnecting", exc_info=True)
         finally:
+            content_version.set_shared_reads_trusted(False)
             if connection is not None and not connection.is_closed():
                 await connection.close()
         await asyncio.sleep(RECONNECT_SECONDS)
 
 
 def _received(connection: Any, pid: int, channel: str, payload: str) -> None:
-    apply_change(payload)
+    if payload.startswith(CONTENT):
+        content_version.apply_announcement(payload)
+    else:
+        apply_change(payload)

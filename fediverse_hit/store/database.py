@@ -18,6 +18,7 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.writer import MigrationWriter, format_migration_name
 
 from fediverse_hit.store.database_client import ENGINE as POSTGRES_ENGINE
+from fediverse_hit.store.sqlite_client import ENGINE as SQLITE_ENGINE
 
 APP_LABEL = "hit"
 MODELS_MODULE = "fediverse_hit.store.models"
@@ -30,7 +31,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     """The Tortoise config dict for `database_url` (`sqlite:///path` or `postgres://…`)."""
     if database_url.startswith("sqlite://"):
         connection: dict[str, Any] = {
-            "engine": "tortoise.backends.sqlite",
+            "engine": SQLITE_ENGINE,  # Tortoise's client, telling caches what changed
             "credentials": {
                 "file_path": database_url.removeprefix("sqlite://"),
                 "journal_mode": "WAL",

@@ -21,6 +21,8 @@ import asyncpg  # type: ignore[import-untyped]  # no stubs; used untyped here
 from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
 from tortoise.backends.base.client import NestedTransactionContext, TransactionContext, TransactionContextPooled
 
+from fediverse_hit.store import content_version
+
 ENGINE = __name__
 _READS = ("SELECT", "SHOW")
 # What asyncpg raises when the server end of a connection went away (08xxx, admin/crash shutdown,
@@ -87,23 +89,58 @@ def note_statement(method: str, args: tuple[Any, ...]) -> None:
         tracker.wrote = True
 
 
+# Sent after a write that may change what pages show: every listening process (this one too) bumps
+# its content version when the write commits (`store/change_feed.py`, `store/content_version.py`).
+ANNOUNCE_CONTENT = "SELECT pg_notify($1, $2)"
+
+
+def announce_args(table: str) -> list[str]:
+    return [content_version.CHANNEL, content_version.announcement(table)]
+
+
 class HitAsyncpgClient(AsyncpgDBClient):
-    """asyncpg's client, noting possible writes for the running request."""
+    """asyncpg's client, noting possible writes for the running request and announcing those that
+    change content to every process."""
 
     async def _translate_exceptions(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         note_statement(func.__name__, args)
-        return await super()._translate_exceptions(func, *args, **kwargs)
+        written = content_version.note_statement(func.__name__, args)
+        result = await super()._translate_exceptions(func, *args, **kwargs)
+        for table in written or ():
+            content_version.note_written(table)
+            await self.execute_query(ANNOUNCE_CONTENT, announce_args(table))
+        return result
 
     def _in_transaction(self) -> TransactionContext:
         return TransactionContextPooled(HitTransactionWrapper(self), self._pool_init_lock)
 
 
 class HitTransactionWrapper(TransactionWrapper):
-    """Tortoise's transaction wrapper, noting possible writes like `HitAsyncpgClient`."""
+    """Tortoise's transaction wrapper, noting possible writes like `HitAsyncpgClient`; content
+    writes are announced once per table and transaction (PostgreSQL delivers notices at commit)."""
+
+    def __init__(self, connection: AsyncpgDBClient) -> None:
+        super().__init__(connection)
+        self.announced: set[str] = set()
+        # A nested transaction (savepoint) tells the outer one, whose commit is the real one.
+        self.outer = connection if isinstance(connection, HitTransactionWrapper) else None
 
     async def _translate_exceptions(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         note_statement(func.__name__, args)
-        return await super()._translate_exceptions(func, *args, **kwargs)
+        written = content_version.note_statement(func.__name__, args)
+        result = await super()._translate_exceptions(func, *args, **kwargs)
+        for table in set(written or ()) - self.announced:
+            await self.execute_query(ANNOUNCE_CONTENT, announce_args(table))
+            wrapper: HitTransactionWrapper | None = self
+            while wrapper is not None:
+                wrapper.announced.add(table)
+                wrapper = wrapper.outer
+        return result
+
+    async def commit(self) -> None:
+        await super().commit()
+        for table in self.announced:  # readers that began while it was open must not keep what they read
+            content_version.note_written(table)
 
     def _in_transaction(self) -> TransactionContext:
         return NestedTransactionContext(HitTransactionWrapper(self))

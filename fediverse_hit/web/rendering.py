@@ -9,7 +9,8 @@ from starlette.responses import Response
 
 from fediverse_hit.services.notifications import unread_count
 from fediverse_hit.store.follows import count_pending_requests
-from fediverse_hit.web.sessions import csrf_token, current_account
+from fediverse_hit.web.read_cache import mark_anonymous_page
+from fediverse_hit.web.sessions import LazyCsrfToken, current_account
 from fediverse_hit.web.validators import PRIVATE_PAGE
 
 
@@ -22,7 +23,7 @@ async def render(
     actor = await viewer.actor if viewer is not None else None
     full = {
         "viewer": viewer,
-        "csrf_token": csrf_token(request),
+        "csrf_token": LazyCsrfToken(request),
         "unread_notifications": await unread_count(actor) if actor is not None else 0,
         "pending_follow_requests": await count_pending_requests(actor) if actor is not None else 0,
         **context,
@@ -33,5 +34,7 @@ async def render(
     response.headers.setdefault("Vary", "Accept")
     if viewer is not None:  # it shows who is logged in (and their counts): never for a shared cache
         response.headers["Cache-Control"] = PRIVATE_PAGE
+    elif status_code == 200:
+        mark_anonymous_page(request.scope)
     return response
 

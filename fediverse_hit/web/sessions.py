@@ -30,6 +30,20 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+class LazyCsrfToken:
+    """The session's CSRF token for a template, made only if the page prints it: a page without a
+    form then sets no cookie, so it is the same for every anonymous visitor and may be cached."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self.request)
+
+    def __html__(self) -> str:
+        return csrf_token(self.request)
+
+
 async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES, max_files: int = 0) -> FormData:
     """Parse a submitted form and check its CSRF token; Forbidden when missing or wrong."""
     declared = request.headers.get("content-length")
@@ -50,15 +64,19 @@ async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES, max_fi
 
 async def current_account(request: Request) -> Account | None:
     """The logged-in account, or None (also when the session was revoked by an epoch bump, or the
-    account is suspended)."""
+    account is suspended). Looked up once per request: the page handler and `render` both ask."""
     account_id = request.session.get("account_id")
     if not isinstance(account_id, int):
         return None
+    known = getattr(request.state, "session_account", None)
+    if known is not None and known.id == account_id:
+        return known  # type: ignore[no-any-return]
     account = await find_account_by_id(account_id)
     if account is None or account.deleted_at is not None or account.suspended_at is not None:
         return None
     if request.session.get("epoch") != account.session_epoch:
         return None
+    request.state.session_account = account
     return account
 
 
@@ -73,6 +91,7 @@ async def require_account(request: Request) -> Account:
 def start_session(request: Request, account: Account) -> None:
     """Log `account` in: a fresh session (new CSRF token) bound to its current epoch."""
     request.session.clear()
+    request.state.session_account = None
     request.session["account_id"] = account.id
     request.session["epoch"] = account.session_epoch
     csrf_token(request)
@@ -81,3 +100,4 @@ def start_session(request: Request, account: Account) -> None:
 def end_session(request: Request) -> None:
     """Log out of this browser."""
     request.session.clear()
+    request.state.session_account = None

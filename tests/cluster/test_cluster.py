@@ -255,3 +255,28 @@ def test_a_deleted_accounts_inbox_answers_410_on_both_web_processes_at_once(clus
             bob.close()
         assert deleted.status_code == 303
         assert [follow_bob(1), follow_bob(0)] == [410, 410]
+
+
+def test_a_work_kept_by_both_web_processes_answers_410_on_both_at_once_when_deleted(
+    cluster: Cluster, alice_token: str
+) -> None:
+    """Each web process keeps anonymous answers in its read cache (issue 11): after the work is
+    fetched twice from both (the second answer comes from the cache), it is deleted through
+    web process 1 and asked for at once from both, as a Note and as a page."""
+    note = {"@context": AS, "type": "Note", "content": "A piece about to vanish.", "to": [PUBLIC]}
+    headers = {"Authorization": f"Bearer {alice_token}", "Content-Type": "application/activity+json", "Host": cluster.domain}
+    created = httpx.post(cluster.web_url(0, "/users/alice/outbox"), json=note, headers=headers, timeout=15, trust_env=False)
+    assert created.status_code == 201, created.text
+    path = created.headers["location"].removeprefix(cluster.public_url(""))
+    for web in (0, 1, 0, 1):
+        assert "A piece about to vanish." in cluster.web_get(web, path).json()["content"]
+        assert "A piece about to vanish." in cluster.web_get(web, path, accept="text/html").text
+    alice = logged_in(cluster.web_url(1, ""), "alice", PASSWORD)
+    try:
+        deleted = submit(alice, path, f"{path}/delete", {"confirm": "yes"})
+    finally:
+        alice.close()
+    assert deleted.status_code == 303
+    answers = [cluster.web_get(web, path, accept=accept).status_code
+               for web in (0, 1) for accept in ("application/activity+json", "text/html")]
+    assert answers == [410, 410, 410, 410]
