@@ -15,7 +15,7 @@ from fediverse_hit.services.quote_consent import consent_notice, consent_of, set
 from fediverse_hit.store.actors import find_actor_by_uri
 from fediverse_hit.store.models import Contribution, QuoteRequest, RemixSource
 from fediverse_hit.store.quote_requests import list_incoming
-from fediverse_hit.web.contribution_cards import actor_handle, actor_link, label_of, page_url
+from fediverse_hit.web.contribution_cards import actor_handle, actor_link, label_of, page_url, safe_href
 from fediverse_hit.web.negotiation import activity_response
 from fediverse_hit.web.rendering import render
 from fediverse_hit.web.sessions import read_form, require_account
@@ -42,6 +42,8 @@ def _row(request: QuoteRequest, urls: InstanceUrls) -> dict[str, Any]:
         "from": actor_link(request.requester, urls),
         "work": {"label": label_of(request.quoted), "href": page_url(request.quoted)},
         "quote_href": page_url(request.quote) if request.quote is not None else request.quote_uri,
+        # A remix from elsewhere read here has its own page; its server's copy is one more link.
+        "quote_origin": safe_href(request.quote_uri) if request.quote is not None and not request.quote.local else "",
     }
 
 
