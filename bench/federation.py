@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import asyncpg
 import httpx
 
@@ -38,7 +40,9 @@ from bench.cluster_fan_out import bench_cluster_fan_out
 from bench.inbox_load import inbox_rates
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.outbox import enqueue_activity
+from fediverse_hit.federation.delivery_session import create_delivery_session
 from fediverse_hit.federation.http_client import create_http_client
+from fediverse_hit.federation.ssrf import IPAddress
 from fediverse_hit.federation.worker import run_forever
 from fediverse_hit.protocol.http_signatures import (
     sign_request_headers,
@@ -65,6 +69,16 @@ SETTINGS = load_settings({"HIT_DOMAIN": "bench.test", "HIT_SCHEME": "http", "HIT
 
 def client_factory() -> httpx.AsyncClient:
     return create_http_client(SETTINGS)
+
+
+def session_factory() -> aiohttp.ClientSession:
+    """The worker's delivery session with the SSRF guard on, its policy allowing only loopback
+    (the sink's addresses): the guard's full cost is paid on every connection."""
+    return create_delivery_session(SETTINGS, policy=loopback_only)
+
+
+def loopback_only(address: IPAddress) -> str | None:
+    return None if address.is_loopback else "not loopback (benchmark policy)"
 
 
 def loopback_hosts(count: int) -> list[str]:
@@ -111,7 +125,7 @@ async def fan_out_once(sender: Actor, inboxes: list[str], activities: int) -> tu
         await enqueue_activity(activity(), sender, inboxes)
     enqueued = time.perf_counter()
     stop = asyncio.Event()
-    worker = asyncio.create_task(run_forever(stop, client_factory, _no_inbox))
+    worker = asyncio.create_task(run_forever(stop, session_factory, _no_inbox))
     try:
         while await Delivery.filter(state="delivered").count() < target:
             if time.perf_counter() - enqueued > DEADLINE:
@@ -263,6 +277,13 @@ def print_table(title: str, rows: list[Row]) -> None:
 async def main_async(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="hit-bench-") as tmp:
         workdir = Path(tmp)
+        if args.only == "fanout":
+            rows = bench_crypto(args.runs)[:1]
+            rows += await bench_fan_out(args, f"sqlite://{workdir / 'bench.sqlite3'}", workdir)
+            rows += bench_crypto(args.runs)[:1]
+            print_table(f"Fan-out on sqlite beside the signing ceiling (medians of {args.runs} runs)", rows)
+            print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+            return
         if args.only == "cluster":
             rows = await asyncio.to_thread(bench_cluster_fan_out, args.postgres_url, workdir, args.followers, args.runs)
             print_table(f"Fan-out with worker processes on postgres (medians of {args.runs} runs)", rows)
@@ -288,7 +309,7 @@ def main() -> None:
     parser.add_argument("--inboxes", type=int, default=1000)
     parser.add_argument("--activities", type=int, default=5, help="activities in the second fan-out size")
     parser.add_argument("--followers", type=int, default=300, help="(d) shared inboxes of the cluster fan-out")
-    parser.add_argument("--only", choices=("cluster",), help="run only part (d) (PostgreSQL)")
+    parser.add_argument("--only", choices=("cluster", "fanout"), help="run only part (d) (PostgreSQL), or (b) with the signing ceiling before and after (SQLite)")
     args = parser.parse_args()
     if not 1 <= args.inboxes <= 2000 or not 1 <= args.runs <= 10 or not 1 <= args.activities <= 20 or not 1 <= args.followers <= 1000:
         raise SystemExit("keep the benchmark bounded: inboxes ≤ 2000, runs ≤ 10, activities ≤ 20")

@@ -28,11 +28,13 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
+import aiohttp
 import httpx
 
 from fediverse_hit.federation.delivery import (
     ClientFactory,
     Clock,
+    DeliveryClient,
     DeliveryJob,
     NoSigningKey,
     Outcomes,
@@ -91,6 +93,7 @@ class SenderPool:
         self.room.set()
         self._stopping = False
         self._flusher: asyncio.Task[None] | None = None
+        self._session: aiohttp.ClientSession | None = None  # shared by every lane, if the factory makes sessions
         self._flush_lock = asyncio.Lock()
 
     async def __aenter__(self) -> Self:
@@ -174,6 +177,8 @@ class SenderPool:
         if self._flusher is not None:
             self._flusher.cancel()
             await asyncio.gather(self._flusher, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
         await self.flush()
 
     async def _load_bodies(self, pks: set[int]) -> None:
@@ -230,14 +235,21 @@ class SenderPool:
         finally:
             await asyncio.gather(*(client.aclose() for client in clients.values()), return_exceptions=True)
 
-    async def _client_for(self, clients: OrderedDict[str, httpx.AsyncClient], host: str) -> httpx.AsyncClient:
-        """The lane's client for `host`, kept in a small LRU: with one client per host, each pool
-        holds a connection or two, and httpcore's per-request scan of its pool stays cheap."""
+    async def _client_for(self, clients: OrderedDict[str, httpx.AsyncClient], host: str) -> DeliveryClient:
+        """The pool's aiohttp session if the factory makes sessions (its pool is a dict per host);
+        else the lane's httpx client for `host`, kept in a small LRU: with one client per host,
+        each pool holds a connection or two, and httpcore's per-request scan of it stays cheap."""
+        if self._session is not None:
+            return self._session
         client = clients.get(host)
         if client is not None:
             clients.move_to_end(host)
             return client
-        client = clients[host] = self._factory()
+        made = self._factory()
+        if isinstance(made, aiohttp.ClientSession):
+            self._session = made
+            return made
+        client = clients[host] = made
         if len(clients) > self.config.hosts_per_lane:
             _, oldest = clients.popitem(last=False)
             await oldest.aclose()
