@@ -6,8 +6,12 @@
     from this process as the load generator over raw keep-alive connections.
 (b) fan-out: one activity to followers on N distinct shared inboxes (distinct loopback hosts
     127.0.x.y, all served by one sink process that verifies every signature), delivered by one
-    worker (`run_forever`, default WorkerConfig); deliveries per second from enqueue to the last
-    row written as delivered. Also K activities × N inboxes, where connections get reused.
+    worker (`run_forever`, default WorkerConfig) through its aiohttp session with the SSRF guard
+    on (a policy admitting loopback only); deliveries per second from enqueue to the last row
+    written as delivered. Also K activities × N inboxes, where connections get reused.
+    `--only fanout` runs just this on SQLite, with the httpx clients used before beside it and
+    the RSA signing rate measured before and after, and prints the load average. On a 2-core
+    machine this process (worker, signing) is pinned to CPU 0 and the sink to CPU 1.
 (c) ceilings: RSA-2048 sign and verify per second, signing a request, and the POST rate of the
     same sender lanes without any database: to a bare Starlette app and to the verifying sink.
 (d) PostgreSQL only: a fan-out to 300 shared inboxes with 1 and with 2 `worker` processes beside
@@ -40,6 +44,7 @@ from bench.cluster_fan_out import bench_cluster_fan_out
 from bench.inbox_load import inbox_rates
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.outbox import enqueue_activity
+from fediverse_hit.federation.delivery import ClientFactory
 from fediverse_hit.federation.delivery_session import create_delivery_session
 from fediverse_hit.federation.http_client import create_http_client
 from fediverse_hit.federation.ssrf import IPAddress
@@ -116,7 +121,9 @@ def activity() -> dict[str, Any]:
     }
 
 
-async def fan_out_once(sender: Actor, inboxes: list[str], activities: int) -> tuple[float, float]:
+async def fan_out_once(
+    sender: Actor, inboxes: list[str], activities: int, factory: ClientFactory = session_factory
+) -> tuple[float, float]:
     """Enqueue `activities` × inboxes and deliver them with one worker; (enqueue s, deliver s)."""
     before = await Delivery.filter(state="delivered").count()
     target = before + activities * len(inboxes)
@@ -125,7 +132,7 @@ async def fan_out_once(sender: Actor, inboxes: list[str], activities: int) -> tu
         await enqueue_activity(activity(), sender, inboxes)
     enqueued = time.perf_counter()
     stop = asyncio.Event()
-    worker = asyncio.create_task(run_forever(stop, session_factory, _no_inbox))
+    worker = asyncio.create_task(run_forever(stop, factory, _no_inbox))
     try:
         while await Delivery.filter(state="delivered").count() < target:
             if time.perf_counter() - enqueued > DEADLINE:
@@ -142,8 +149,11 @@ async def _no_inbox(item: InboxItem) -> None:
     raise RuntimeError("the benchmark has no inbox items")
 
 
-async def bench_fan_out(args: argparse.Namespace, database_url: str, workdir: Path) -> list[Row]:
-    """(b) Deliveries per second of one worker fanning out to distinct shared inboxes."""
+async def bench_fan_out(
+    args: argparse.Namespace, database_url: str, workdir: Path, clients: tuple[str, ...] = ("aiohttp",)
+) -> list[Row]:
+    """(b) Deliveries per second of one worker fanning out to distinct shared inboxes, with the
+    worker's aiohttp session and (with "httpx" in `clients`) the httpx clients used before."""
     keys = generate_rsa_key()
     await apply_migrations(database_url)
     await close_database()
@@ -153,17 +163,22 @@ async def bench_fan_out(args: argparse.Namespace, database_url: str, workdir: Pa
         sender = await make_sender(keys.private_pem, keys.public_pem)
         hosts = loopback_hosts(args.inboxes)
         with SinkProcess(workdir, {KEY_ID: keys.public_pem}, hosts) as sink:
+            if getattr(args, "pin", False) and sink.process is not None:
+                os.sched_setaffinity(sink.process.pid, {1})  # this process (the worker) has CPU 0
             inboxes = [sink.url("/inbox", host) for host in hosts]
             for activities in (1, args.activities):
-                enqueue_rates, deliver_rates = [], []
-                for _ in range(args.runs):
-                    enqueue_s, deliver_s = await fan_out_once(sender, inboxes, activities)
-                    count = activities * len(inboxes)
-                    enqueue_rates.append(count / enqueue_s)
-                    deliver_rates.append(count / deliver_s)
                 size = f"{activities} act × {len(inboxes)} inboxes"
-                rows.append(("(b) enqueue (fan-out rows)", size, enqueue_rates, "rows/s"))
-                rows.append(("(b) deliver, 1 worker", size, deliver_rates, "deliveries/s"))
+                for name in clients:
+                    enqueue_rates, deliver_rates = [], []
+                    for _ in range(args.runs):
+                        factory = session_factory if name == "aiohttp" else client_factory
+                        enqueue_s, deliver_s = await fan_out_once(sender, inboxes, activities, factory)
+                        count = activities * len(inboxes)
+                        enqueue_rates.append(count / enqueue_s)
+                        deliver_rates.append(count / deliver_s)
+                    if name == clients[0]:
+                        rows.append(("(b) enqueue (fan-out rows)", size, enqueue_rates, "rows/s"))
+                    rows.append((f"(b) deliver, 1 worker, {name}", size, deliver_rates, "deliveries/s"))
             stats = sink.stats()
             if stats["rejected"] or stats["verified"] != stats["requests"]:
                 raise RuntimeError(f"sink rejected signatures: {stats['errors']}")
@@ -278,8 +293,12 @@ async def main_async(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="hit-bench-") as tmp:
         workdir = Path(tmp)
         if args.only == "fanout":
+            args.pin = os.cpu_count() == 2
+            if args.pin:  # as bench/reads.py: the worker and the signing rate on CPU 0, the sink on CPU 1
+                os.sched_setaffinity(0, {0})
+            print(f"load average (1, 5, 15 min) at the start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
             rows = bench_crypto(args.runs)[:1]
-            rows += await bench_fan_out(args, f"sqlite://{workdir / 'bench.sqlite3'}", workdir)
+            rows += await bench_fan_out(args, f"sqlite://{workdir / 'bench.sqlite3'}", workdir, ("httpx", "aiohttp"))
             rows += bench_crypto(args.runs)[:1]
             print_table(f"Fan-out on sqlite beside the signing ceiling (medians of {args.runs} runs)", rows)
             print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
