@@ -118,13 +118,21 @@ class SenderPool:
         return claims
 
     async def submit(self, claims: list[ClaimedDelivery]) -> None:
-        """Queue claimed deliveries on their hosts' lanes (after loading bodies, keys, health)."""
+        """Queue claimed deliveries on their hosts' lanes (after loading bodies, keys, health);
+        if loading fails (database connection lost), the claims are let go with their lease."""
         if not claims:
             return
         for claim in claims:
             self._active[claim.id] = self._active.get(claim.id, 0) + 1
-        await self._book.refresh({claim.host for claim in claims})
-        await self._load_bodies({claim.activity_pk for claim in claims})
+        try:
+            await self._book.refresh({claim.host for claim in claims})
+            await self._load_bodies({claim.activity_pk for claim in claims})
+        except BaseException:
+            # Not queued, so no longer held: unrenewed, their lease runs out and they come due
+            # again (renewing them forever would strand them until this worker stops).
+            for claim in claims:
+                self._forget(claim.id)
+            raise
         for claim in claims:
             body, sender_id = self._bodies[claim.activity_pk]
             try:
