@@ -166,7 +166,7 @@ async def _cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
 
 def _cmd_worker_on_uvloop(settings: Settings, args: argparse.Namespace) -> None:
     """`worker` on uvloop when it is installed, as uvicorn runs `serve` and its in-process worker
-    (a delivery costs 5-20 % less CPU than on asyncio's own loop: docs/benchmarks.md)."""
+    (a delivery costs 4-18 % less CPU than on asyncio's own loop: docs/benchmarks.md)."""
     try:
         import uvloop
     except ImportError:
