@@ -153,7 +153,9 @@ async def _post_with_session(session: aiohttp.ClientSession, job: DeliveryJob) -
 
 
 async def _session_post(session: aiohttp.ClientSession, job: DeliveryJob) -> Attempt:
-    async with session.post(job.claim.inbox_url, data=job.body, headers=_signed_headers(job)) as response:
+    headers = _signed_headers(job)
+    # Redirects are not followed (as the httpx clients): a 3xx is an answer like any other.
+    async with session.post(job.claim.inbox_url, data=job.body, headers=headers, allow_redirects=False) as response:
         received = 0
         async for chunk in response.content.iter_any():
             received += len(chunk)

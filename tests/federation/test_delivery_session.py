@@ -6,14 +6,18 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from aiohttp.abc import ResolveResult
 
+from fediverse_hit.federation.delivery import DeliveryJob, SigningKey, post_delivery
 from fediverse_hit.federation.delivery_session import GuardedResolver, create_delivery_session
 from fediverse_hit.federation.ssrf import AddressNotAllowed, AddressPolicy, IPAddress
+from fediverse_hit.protocol.keys import generate_rsa_key, load_private_key
 from fediverse_hit.settings import Settings, load_settings
+from fediverse_hit.store.deliveries import ClaimedDelivery
 
 pytestmark = pytest.mark.anyio
 
@@ -26,7 +30,8 @@ def guarded_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def inbox() -> AsyncIterator[tuple[int, list[str]]]:
-    """A raw HTTP/1.1 server on 127.0.0.1 answering every request 202: (port, request lines)."""
+    """A raw HTTP/1.1 server on 127.0.0.1 answering 202, or a redirect to /inbox for the path
+    /moved: (port, request lines)."""
     seen: list[str] = []
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -34,7 +39,10 @@ async def inbox() -> AsyncIterator[tuple[int, list[str]]]:
         seen.append(head.split(b"\r\n", 1)[0].decode())
         length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0)
         await reader.readexactly(length)
-        writer.write(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        if b" /moved " in head:
+            writer.write(b"HTTP/1.1 302 Found\r\nLocation: /inbox\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        else:
+            writer.write(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         await writer.drain()
         writer.close()
 
@@ -98,3 +106,16 @@ async def test_a_name_with_any_refused_address_is_refused_whole() -> None:
     resolver._inner = TwoAnswers()  # type: ignore[assignment]
     with pytest.raises(AddressNotAllowed, match=r"rebind\.example \(127\.0\.0\.1\): loopback"):
         await resolver.resolve("rebind.example", 443)
+
+
+async def test_a_redirecting_inbox_is_not_followed(inbox: tuple[int, list[str]], guarded_settings: Settings) -> None:
+    # Tried: an inbox answering 302 to another path; the delivery records the 302 (retried or
+    # given up by the retry policy) instead of posting the activity somewhere else.
+    port, seen = inbox
+    keys = generate_rsa_key()
+    claim = ClaimedDelivery(1, 1, f"http://127.0.0.1:{port}/moved", "127.0.0.1", 0, datetime.now(UTC))
+    job = DeliveryJob(claim, b"{}", SigningKey("https://hit.test/users/a#main-key", load_private_key(keys.private_pem)))
+    async with create_delivery_session(guarded_settings, policy=only("127.0.0.1")) as session:
+        attempt = await post_delivery(session, job)
+    assert (attempt.status, attempt.error) == (302, "HTTP 302 Found")
+    assert seen == ["POST /moved HTTP/1.1"]
