@@ -6,8 +6,15 @@
     from this process as the load generator over raw keep-alive connections.
 (b) fan-out: one activity to followers on N distinct shared inboxes (distinct loopback hosts
     127.0.x.y, all served by one sink process that verifies every signature), delivered by one
-    worker (`run_forever`, default WorkerConfig); deliveries per second from enqueue to the last
-    row written as delivered. Also K activities × N inboxes, where connections get reused.
+    worker (`run_forever`, default WorkerConfig) through its aiohttp session with the SSRF guard
+    on (a policy admitting loopback only); deliveries per second from enqueue to the last row
+    written as delivered. Also K activities × N inboxes, where connections get reused.
+    `--only fanout` runs just this on SQLite, with the httpx clients used before beside it and
+    the RSA signing rate measured before and after, on uvloop like `serve` and `worker`, and
+    prints the load average. Rates are also
+    given per CPU-second of this process (worker and signing alike), which a loaded machine
+    disturbs far less than wall-clock rates. On a 2-core
+    machine this process (worker, signing) is pinned to CPU 0 and the sink to CPU 1.
 (c) ceilings: RSA-2048 sign and verify per second, signing a request, and the POST rate of the
     same sender lanes without any database: to a bare Starlette app and to the verifying sink.
 (d) PostgreSQL only: a fan-out to 300 shared inboxes with 1 and with 2 `worker` processes beside
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -29,8 +37,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import asyncpg
 import httpx
+import uvloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -38,7 +48,10 @@ from bench.cluster_fan_out import bench_cluster_fan_out
 from bench.inbox_load import inbox_rates
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.outbox import enqueue_activity
+from fediverse_hit.federation.delivery import ClientFactory
+from fediverse_hit.federation.delivery_session import create_delivery_session
 from fediverse_hit.federation.http_client import create_http_client
+from fediverse_hit.federation.ssrf import IPAddress
 from fediverse_hit.federation.worker import run_forever
 from fediverse_hit.protocol.http_signatures import (
     sign_request_headers,
@@ -65,6 +78,16 @@ SETTINGS = load_settings({"HIT_DOMAIN": "bench.test", "HIT_SCHEME": "http", "HIT
 
 def client_factory() -> httpx.AsyncClient:
     return create_http_client(SETTINGS)
+
+
+def session_factory() -> aiohttp.ClientSession:
+    """The worker's delivery session with the SSRF guard on, its policy allowing only loopback
+    (the sink's addresses): the guard's full cost is paid on every connection."""
+    return create_delivery_session(SETTINGS, policy=loopback_only)
+
+
+def loopback_only(address: IPAddress) -> str | None:
+    return None if address.is_loopback else "not loopback (benchmark policy)"
 
 
 def loopback_hosts(count: int) -> list[str]:
@@ -102,34 +125,40 @@ def activity() -> dict[str, Any]:
     }
 
 
-async def fan_out_once(sender: Actor, inboxes: list[str], activities: int) -> tuple[float, float]:
-    """Enqueue `activities` × inboxes and deliver them with one worker; (enqueue s, deliver s)."""
+async def fan_out_once(
+    sender: Actor, inboxes: list[str], activities: int, factory: ClientFactory = session_factory
+) -> tuple[float, float, float]:
+    """Enqueue `activities` × inboxes and deliver them with one worker; (enqueue s, deliver s,
+    CPU seconds this process spent while delivering)."""
     before = await Delivery.filter(state="delivered").count()
     target = before + activities * len(inboxes)
     started = time.perf_counter()
     for _ in range(activities):
         await enqueue_activity(activity(), sender, inboxes)
-    enqueued = time.perf_counter()
+    enqueued, cpu_started = time.perf_counter(), time.process_time()
     stop = asyncio.Event()
-    worker = asyncio.create_task(run_forever(stop, client_factory, _no_inbox))
+    worker = asyncio.create_task(run_forever(stop, factory, _no_inbox))
     try:
         while await Delivery.filter(state="delivered").count() < target:
             if time.perf_counter() - enqueued > DEADLINE:
                 raise RuntimeError("fan-out did not finish in time")
             await asyncio.sleep(0.05)
-        finished = time.perf_counter()
+        finished, cpu = time.perf_counter(), time.process_time() - cpu_started
     finally:
         stop.set()
         await worker
-    return enqueued - started, finished - enqueued
+    return enqueued - started, finished - enqueued, cpu
 
 
 async def _no_inbox(item: InboxItem) -> None:
     raise RuntimeError("the benchmark has no inbox items")
 
 
-async def bench_fan_out(args: argparse.Namespace, database_url: str, workdir: Path) -> list[Row]:
-    """(b) Deliveries per second of one worker fanning out to distinct shared inboxes."""
+async def bench_fan_out(
+    args: argparse.Namespace, database_url: str, workdir: Path, clients: tuple[str, ...] = ("aiohttp",)
+) -> list[Row]:
+    """(b) Deliveries per second of one worker fanning out to distinct shared inboxes, with the
+    worker's aiohttp session and (with "httpx" in `clients`) the httpx clients used before."""
     keys = generate_rsa_key()
     await apply_migrations(database_url)
     await close_database()
@@ -139,17 +168,24 @@ async def bench_fan_out(args: argparse.Namespace, database_url: str, workdir: Pa
         sender = await make_sender(keys.private_pem, keys.public_pem)
         hosts = loopback_hosts(args.inboxes)
         with SinkProcess(workdir, {KEY_ID: keys.public_pem}, hosts) as sink:
+            if getattr(args, "pin", False) and sink.process is not None:
+                os.sched_setaffinity(sink.process.pid, {1})  # this process (the worker) has CPU 0
             inboxes = [sink.url("/inbox", host) for host in hosts]
             for activities in (1, args.activities):
-                enqueue_rates, deliver_rates = [], []
-                for _ in range(args.runs):
-                    enqueue_s, deliver_s = await fan_out_once(sender, inboxes, activities)
-                    count = activities * len(inboxes)
-                    enqueue_rates.append(count / enqueue_s)
-                    deliver_rates.append(count / deliver_s)
                 size = f"{activities} act × {len(inboxes)} inboxes"
-                rows.append(("(b) enqueue (fan-out rows)", size, enqueue_rates, "rows/s"))
-                rows.append(("(b) deliver, 1 worker", size, deliver_rates, "deliveries/s"))
+                for name in clients:
+                    enqueue_rates, deliver_rates, cpu_rates = [], [], []
+                    for _ in range(args.runs):
+                        factory = session_factory if name == "aiohttp" else client_factory
+                        enqueue_s, deliver_s, cpu_s = await fan_out_once(sender, inboxes, activities, factory)
+                        count = activities * len(inboxes)
+                        enqueue_rates.append(count / enqueue_s)
+                        deliver_rates.append(count / deliver_s)
+                        cpu_rates.append(count / cpu_s)
+                    if name == clients[0]:
+                        rows.append(("(b) enqueue (fan-out rows)", size, enqueue_rates, "rows/s"))
+                    rows.append((f"(b) deliver, 1 worker, {name}", size, deliver_rates, "deliveries/s"))
+                    rows.append((f"(b) same, per CPU-second, {name}", size, cpu_rates, "deliveries/CPU-s"))
             stats = sink.stats()
             if stats["rejected"] or stats["verified"] != stats["requests"]:
                 raise RuntimeError(f"sink rejected signatures: {stats['errors']}")
@@ -162,15 +198,16 @@ async def bench_fan_out(args: argparse.Namespace, database_url: str, workdir: Pa
 # --- (c) ceilings ---------------------------------------------------------------------------
 
 
-def per_second(count: int, work: Callable[[], object]) -> float:
-    started = time.perf_counter()
+def per_second(count: int, work: Callable[[], object], clock: Callable[[], float] = time.perf_counter) -> float:
+    started = clock()
     for _ in range(count):
         work()
-    return count / (time.perf_counter() - started)
+    return count / (clock() - started)
 
 
-def bench_crypto(runs: int) -> list[Row]:
-    """(c) RSA-2048 primitives and whole request signing/verification, one core."""
+def bench_crypto(runs: int, cpu: bool = False) -> list[Row]:
+    """(c) RSA-2048 primitives and whole request signing/verification, one core (with `cpu`:
+    only request signing, per CPU-second of this process)."""
     keys = generate_rsa_key()
     private, public = load_private_key(keys.private_pem), load_public_key_pem(keys.public_pem)
     body = b'{"type":"Create"}' * 50
@@ -187,6 +224,8 @@ def bench_crypto(runs: int) -> list[Row]:
     def load() -> object:
         return load_private_key(keys.private_pem)
 
+    if cpu:
+        return [("(c) sign request, per CPU-second", "2048-bit, 850 B body", [per_second(2000, sign, time.process_time) for _ in range(runs)], "/CPU-s")]
     return [
         ("(c) sign request (rsa-sha256)", "2048-bit, 850 B body", [per_second(2000, sign) for _ in range(runs)], "/s"),
         ("(c) verify request", "2048-bit, 850 B body", [per_second(5000, verify) for _ in range(runs)], "/s"),
@@ -263,6 +302,17 @@ def print_table(title: str, rows: list[Row]) -> None:
 async def main_async(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="hit-bench-") as tmp:
         workdir = Path(tmp)
+        if args.only == "fanout":
+            args.pin = os.cpu_count() == 2
+            if args.pin:  # as bench/reads.py: the worker and the signing rate on CPU 0, the sink on CPU 1
+                os.sched_setaffinity(0, {0})
+            print(f"load average (1, 5, 15 min) at the start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+            rows = bench_crypto(args.runs)[:1] + bench_crypto(args.runs, cpu=True)
+            rows += await bench_fan_out(args, f"sqlite://{workdir / 'bench.sqlite3'}", workdir, ("httpx", "aiohttp"))
+            rows += bench_crypto(args.runs)[:1] + bench_crypto(args.runs, cpu=True)
+            print_table(f"Fan-out on sqlite beside the signing ceiling (medians of {args.runs} runs)", rows)
+            print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+            return
         if args.only == "cluster":
             rows = await asyncio.to_thread(bench_cluster_fan_out, args.postgres_url, workdir, args.followers, args.runs)
             print_table(f"Fan-out with worker processes on postgres (medians of {args.runs} runs)", rows)
@@ -288,11 +338,14 @@ def main() -> None:
     parser.add_argument("--inboxes", type=int, default=1000)
     parser.add_argument("--activities", type=int, default=5, help="activities in the second fan-out size")
     parser.add_argument("--followers", type=int, default=300, help="(d) shared inboxes of the cluster fan-out")
-    parser.add_argument("--only", choices=("cluster",), help="run only part (d) (PostgreSQL)")
+    parser.add_argument("--only", choices=("cluster", "fanout"), help="run only part (d) (PostgreSQL), or (b) with the signing ceiling before and after (SQLite)")
     args = parser.parse_args()
     if not 1 <= args.inboxes <= 2000 or not 1 <= args.runs <= 10 or not 1 <= args.activities <= 20 or not 1 <= args.followers <= 1000:
         raise SystemExit("keep the benchmark bounded: inboxes ≤ 2000, runs ≤ 10, activities ≤ 20")
-    asyncio.run(main_async(args))
+    if args.only == "fanout":
+        uvloop.run(main_async(args))  # the loop `serve` (uvicorn) and `worker` run on
+    else:
+        asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+import aiohttp
 import httpx
 
 from fediverse_hit.federation.host_health import Gate, HostHealthBook
@@ -41,8 +42,10 @@ MAX_ERROR_CHARS = 500
 KEY_CACHE_SECONDS = 600.0
 
 Clock = Callable[[], datetime]
-ClientFactory = Callable[[], httpx.AsyncClient]
-"""Makes one HTTP client; each sender lane gets its own."""
+DeliveryClient = aiohttp.ClientSession | httpx.AsyncClient
+ClientFactory = Callable[[], DeliveryClient]
+"""Makes one HTTP client: an aiohttp session serves the whole sender pool (the worker's, from
+`create_delivery_session`); an httpx client (tests' mock transports) serves one lane and host."""
 
 logger = logging.getLogger(__name__)
 
@@ -99,12 +102,14 @@ class Attempt:
     refused: bool = False  # our SSRF guard refused the address: retrying cannot help
 
 
-async def post_delivery(client: httpx.AsyncClient, job: DeliveryJob) -> Attempt:
+async def post_delivery(client: DeliveryClient, job: DeliveryJob) -> Attempt:
     """Sign and POST the job's body to its inbox; never raises for network trouble.
 
     A kept-alive connection that the server closed just as we reused it fails before any answer;
     such a POST is sent once more at once on a new connection (inboxes dedupe by activity id).
     """
+    if isinstance(client, aiohttp.ClientSession):
+        return await _post_with_session(client, job)
     try:
         return await _post_signed(client, job)
     except AddressNotAllowed as exc:
@@ -122,14 +127,48 @@ async def post_delivery(client: httpx.AsyncClient, job: DeliveryJob) -> Attempt:
 _STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
-async def _post_signed(client: httpx.AsyncClient, job: DeliveryJob) -> Attempt:
-    url = job.claim.inbox_url
+def _signed_headers(job: DeliveryJob) -> dict[str, str]:
     headers = {"Content-Type": ACTIVITY_JSON, "Accept": ACCEPT}
     headers.update(
         sign_request_headers(
-            "POST", url, headers, job.body, key_id=job.key.key_id, private_key=job.key.private_key
+            "POST", job.claim.inbox_url, headers, job.body, key_id=job.key.key_id, private_key=job.key.private_key
         )
     )
+    return headers
+
+
+async def _post_with_session(session: aiohttp.ClientSession, job: DeliveryJob) -> Attempt:
+    """`post_delivery` through an aiohttp session (the guard sits in its resolver and connector)."""
+    try:
+        try:
+            return await _session_post(session, job)
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
+            if isinstance(exc, aiohttp.ClientConnectorError):
+                raise
+        return await _session_post(session, job)
+    except AddressNotAllowed as exc:
+        return Attempt(None, None, str(exc), refused=True)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        return Attempt(None, None, f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS])
+
+
+async def _session_post(session: aiohttp.ClientSession, job: DeliveryJob) -> Attempt:
+    headers = _signed_headers(job)
+    # Redirects are not followed (as the httpx clients): a 3xx is an answer like any other.
+    async with session.post(job.claim.inbox_url, data=job.body, headers=headers, allow_redirects=False) as response:
+        received = 0
+        async for chunk in response.content.iter_any():
+            received += len(chunk)
+            if received > MAX_RESPONSE_BYTES:
+                break
+        status = response.status
+        error = "" if is_success(status) else f"HTTP {status} {response.reason}"
+        return Attempt(status, response.headers.get("Retry-After"), error[:MAX_ERROR_CHARS])
+
+
+async def _post_signed(client: httpx.AsyncClient, job: DeliveryJob) -> Attempt:
+    url = job.claim.inbox_url
+    headers = _signed_headers(job)
     async with client.stream("POST", url, content=job.body, headers=headers) as response:
         received = 0
         async for chunk in response.aiter_raw():
@@ -223,7 +262,7 @@ def _with_lease(rows: list[_Row], lease: datetime | None) -> list[_Row]:
 
 
 async def attempt_delivery(
-    client: httpx.AsyncClient,
+    client: DeliveryClient,
     job: DeliveryJob,
     book: HostHealthBook,
     outcomes: Outcomes,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import anyio
 
 from fediverse_hit.federation.delivery import ClientFactory
+from fediverse_hit.federation.delivery_session import create_delivery_session
 from fediverse_hit.federation.fetcher import Fetcher, create_fetcher
 from fediverse_hit.federation.handlers import HandlerContext
 from fediverse_hit.federation.http_client import create_http_client
@@ -34,8 +35,8 @@ class FederationRuntime:
     parser: ContributionParser = field(default_factory=ContributionParser)
 
     def client_factory(self) -> ClientFactory:
-        """HTTP clients for the worker's sender lanes (each guarded like the fetcher's)."""
-        return lambda: create_http_client(self.settings)
+        """The worker's delivery session, guarded like the fetcher's client (one per sender pool)."""
+        return lambda: create_delivery_session(self.settings)
 
     def handler_context(self) -> HandlerContext:
         """What the handlers use, also for web pages that store fetched works (remote profiles)."""

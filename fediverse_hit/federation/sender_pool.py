@@ -28,11 +28,13 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
+import aiohttp
 import httpx
 
 from fediverse_hit.federation.delivery import (
     ClientFactory,
     Clock,
+    DeliveryClient,
     DeliveryJob,
     NoSigningKey,
     Outcomes,
@@ -91,6 +93,7 @@ class SenderPool:
         self.room.set()
         self._stopping = False
         self._flusher: asyncio.Task[None] | None = None
+        self._session: aiohttp.ClientSession | None = None  # shared by every lane, if the factory makes sessions
         self._flush_lock = asyncio.Lock()
 
     async def __aenter__(self) -> Self:
@@ -115,13 +118,21 @@ class SenderPool:
         return claims
 
     async def submit(self, claims: list[ClaimedDelivery]) -> None:
-        """Queue claimed deliveries on their hosts' lanes (after loading bodies, keys, health)."""
+        """Queue claimed deliveries on their hosts' lanes (after loading bodies, keys, health);
+        if loading fails (database connection lost), the claims are let go with their lease."""
         if not claims:
             return
         for claim in claims:
             self._active[claim.id] = self._active.get(claim.id, 0) + 1
-        await self._book.refresh({claim.host for claim in claims})
-        await self._load_bodies({claim.activity_pk for claim in claims})
+        try:
+            await self._book.refresh({claim.host for claim in claims})
+            await self._load_bodies({claim.activity_pk for claim in claims})
+        except BaseException:
+            # Not queued, so no longer held: unrenewed, their lease runs out and they come due
+            # again (renewing them forever would strand them until this worker stops).
+            for claim in claims:
+                self._forget(claim.id)
+            raise
         for claim in claims:
             body, sender_id = self._bodies[claim.activity_pk]
             try:
@@ -174,6 +185,8 @@ class SenderPool:
         if self._flusher is not None:
             self._flusher.cancel()
             await asyncio.gather(self._flusher, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
         await self.flush()
 
     async def _load_bodies(self, pks: set[int]) -> None:
@@ -230,14 +243,21 @@ class SenderPool:
         finally:
             await asyncio.gather(*(client.aclose() for client in clients.values()), return_exceptions=True)
 
-    async def _client_for(self, clients: OrderedDict[str, httpx.AsyncClient], host: str) -> httpx.AsyncClient:
-        """The lane's client for `host`, kept in a small LRU: with one client per host, each pool
-        holds a connection or two, and httpcore's per-request scan of its pool stays cheap."""
+    async def _client_for(self, clients: OrderedDict[str, httpx.AsyncClient], host: str) -> DeliveryClient:
+        """The pool's aiohttp session if the factory makes sessions (its pool is a dict per host);
+        else the lane's httpx client for `host`, kept in a small LRU: with one client per host,
+        each pool holds a connection or two, and httpcore's per-request scan of it stays cheap."""
+        if self._session is not None:
+            return self._session
         client = clients.get(host)
         if client is not None:
             clients.move_to_end(host)
             return client
-        client = clients[host] = self._factory()
+        made = self._factory()
+        if isinstance(made, aiohttp.ClientSession):
+            self._session = made
+            return made
+        client = clients[host] = made
         if len(clients) > self.config.hosts_per_lane:
             _, oldest = clients.popitem(last=False)
             await oldest.aclose()

@@ -11,7 +11,7 @@ import pytest
 
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.delivery import ClientFactory
-from fediverse_hit.federation.http_client import create_http_client
+from fediverse_hit.federation.delivery_session import create_delivery_session
 from fediverse_hit.federation.outbox import enqueue_activity, serialize_activity
 from fediverse_hit.federation.worker import run_once
 from fediverse_hit.settings import Settings
@@ -114,16 +114,23 @@ async def test_unreachable_inbox_is_retried(sender: Actor, sink: SinkProcess, cl
     assert "Connect" in delivery.last_error
 
 
+@pytest.mark.parametrize("authority", ["127.0.0.1", "localhost", "[::ffff:127.0.0.1]"])
+@pytest.mark.parametrize("scheme", ["https", "http"])
 async def test_inbox_on_a_refused_address_is_given_up_at_once(
-    sender: Actor, sink: SinkProcess, settings: Settings
+    sender: Actor, sink: SinkProcess, settings: Settings, scheme: str, authority: str
 ) -> None:
-    """Production settings (no private addresses): the SSRF guard refuses a loopback inbox; a
-    retry could never succeed, so the delivery fails permanently instead of backing off."""
+    """Production settings (no private addresses): the worker's session refuses an inbox on
+    loopback, named by address (socket factory), by a name resolving there (resolver), or over
+    plain http (middleware); a retry could never succeed, so the delivery fails permanently
+    instead of backing off, and nothing reaches the sink."""
     guarded = dataclasses.replace(settings, allow_private_addresses=False)
-    await enqueue_activity(activity(), sender, [f"https://127.0.0.1:{sink.port}/inbox"])
-    assert await deliver_once(lambda: create_http_client(guarded)) == {"failed": 1}
+    path = inbox_path()
+    await enqueue_activity(activity(), sender, [f"{scheme}://{authority}:{sink.port}{path}"])
+    assert await deliver_once(lambda: create_delivery_session(guarded)) == {"failed": 1}
     delivery = await only_delivery()
     assert delivery.state == "failed" and "not retried" in delivery.last_error
+    assert ("refusing http://" if scheme == "http" else "loopback") in delivery.last_error
+    assert path_stats(sink, path)["requests"] == 0
 
 
 async def test_one_activity_fans_out_to_many_inboxes(sender: Actor, sink: SinkProcess, clients: ClientFactory) -> None:

@@ -86,3 +86,24 @@ async def test_two_workers_share_one_fan_out(sender: Actor) -> None:
     assert sum(sent) == len(inboxes)
     assert min(sent) >= len(inboxes) // 5, sent
     assert (seen[0] + seen[1]) == Counter({inbox: 1 for inbox in inboxes})
+
+
+async def test_claims_whose_loading_fails_are_let_go_to_come_due_again(sender: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tried: the database connection drops between claiming rows and loading their hosts' health
+    # (as a PostgreSQL failover does); the rows must come due again once their lease runs out,
+    # not stay held (and renewed) by this pool forever.
+    await enqueue_activity(activity(), sender, ["https://dropped.example/inbox"])
+    seen: Counter[str] = Counter()
+    config = WorkerConfig(lease=timedelta(seconds=0.6), flush_every=0.05)
+    async with SenderPool(config, answering_clients(seen, 0.0), lambda: datetime.now(UTC), random.Random()) as pool:
+
+        async def connection_lost(hosts: set[str]) -> None:
+            raise ConnectionResetError("connection lost")
+
+        monkeypatch.setattr(pool._book, "refresh", connection_lost)
+        with pytest.raises(ConnectionResetError):
+            await pool.claim(10)
+        await asyncio.sleep(1.0)  # past the lease: a pool still holding the row would renew it
+        now = datetime.now(UTC)
+        assert len(await claim_deliveries(now, now + timedelta(seconds=5), 10)) == 1
+    assert seen == Counter()

@@ -16,7 +16,7 @@ import pytest
 
 from bench.inbox_sink import SinkProcess
 from fediverse_hit.federation.delivery import ClientFactory
-from fediverse_hit.federation.http_client import create_http_client
+from fediverse_hit.federation.delivery_session import create_delivery_session
 from fediverse_hit.federation.sender_pool import WorkerConfig
 from fediverse_hit.protocol.keys import KeyPairPem, generate_rsa_key
 from fediverse_hit.settings import Settings
@@ -71,9 +71,9 @@ async def sender(db: str, sender_keypair: KeyPairPem) -> Actor:
 
 @pytest.fixture
 def clients(settings: Settings) -> ClientFactory:
-    """The sender lanes' clients as the worker makes them (loopback allowed, as in tests)."""
+    """The delivery session as the worker makes it (loopback allowed, as in tests)."""
     allowed = dataclasses.replace(settings, allow_private_addresses=True)
-    return lambda: create_http_client(allowed)
+    return lambda: create_delivery_session(allowed)
 
 
 def inbox_path(script: str | None = None) -> str:
