@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, PASSWORD, server_url
+from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, server_url, sign_up_in_browser
 
 __all__ = ["server_url"]  # the fixture: a real `fediverse-hit serve` process
 
@@ -49,11 +49,7 @@ def test_publish_an_image_and_see_it_with_its_alt_text(server_url: str, tmp_path
             page.on("request", lambda request: posts.append(request.resource_type)
                     if request.method == "POST" and request.url.endswith("/contributions/new") else None)
 
-            page.goto(f"{server_url}/signup")
-            page.get_by_label("Username").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign up").click()
-            page.wait_for_url(f"{server_url}/settings")
+            sign_up_in_browser(page, server_url, "alice")
 
             page.get_by_role("link", name="New contribution", exact=True).click()
             expect(page.get_by_role("heading", name="New contribution", level=1)).to_be_visible()

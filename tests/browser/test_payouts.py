@@ -22,7 +22,7 @@ from fediverse_hit.services.tokens import create_token
 from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.store.models import Account
 from tests.browser.test_remixes import WIDTHS, shots_dir
-from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, PASSWORD, server_url
+from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, PASSWORD, server_url, sign_up_in_browser
 
 __all__ = ["server_url"]
 
@@ -69,11 +69,7 @@ def test_a_curator_records_an_earning_adjusts_a_line_and_finalizes(server_url: s
         try:
             page = browser.new_page(viewport={"width": WIDTHS["desktop"], "height": 900})
             page.set_default_timeout(15_000)
-            page.goto(f"{server_url}/signup")
-            page.get_by_label("Username").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign up").click()
-            page.wait_for_url(f"{server_url}/settings")
+            sign_up_in_browser(page, server_url, "alice")
             with ThreadPoolExecutor(1) as seeder:  # Playwright's own event loop runs in this thread
                 tokens = seeder.submit(asyncio.run, seed_project(database_url, server_url)).result()
             poem = post_as(server_url, "/users/bo/outbox", tokens["bo"],

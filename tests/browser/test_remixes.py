@@ -26,7 +26,7 @@ from fediverse_hit.protocol.quote_consent import ConsentState
 from fediverse_hit.services.quote_consent import receive_quote_request
 from fediverse_hit.store.models import Actor, Contribution
 from tests.browser.mastodon_stub import MastodonStub, running_mastodon_stub
-from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, PASSWORD, running_server, server_url
+from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, running_server, server_url, sign_up_in_browser
 from tests.remix_families import START, add_work, build_large_family, cite, remote_actor
 
 __all__ = ["server_url"]  # the fixture: a real `fediverse-hit serve` process
@@ -82,11 +82,7 @@ def test_remix_this_composer_and_the_folded_tree(server_url: str, database_url: 
         try:
             page = browser.new_page(viewport={"width": WIDTHS["desktop"], "height": 900})
             page.set_default_timeout(15_000)
-            page.goto(f"{server_url}/signup")
-            page.get_by_label("Username").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign up").click()
-            page.wait_for_url(f"{server_url}/settings")
+            sign_up_in_browser(page, server_url, "alice")
             with ThreadPoolExecutor(1) as seeder:  # Playwright's own event loop runs in this thread
                 works = seeder.submit(asyncio.run, seed_family(database_url, server_url)).result()
 
@@ -210,11 +206,7 @@ def test_a_remix_published_from_the_composer_shows_its_signed_chain(
         try:
             page = browser.new_page(viewport={"width": WIDTHS["desktop"], "height": 900})
             page.set_default_timeout(20_000)
-            page.goto(f"{server_url}/signup")
-            page.get_by_label("Username").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign up").click()
-            page.wait_for_url(f"{server_url}/settings")
+            sign_up_in_browser(page, server_url, "alice")
             with ThreadPoolExecutor(1) as seeder:
                 works = seeder.submit(asyncio.run, seed_sources(database_url, server_url, zoe, note)).result()
 

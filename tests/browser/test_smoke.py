@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -34,6 +35,15 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct horse battery"
 START_TIMEOUT = 30.0
+
+
+def sign_up_in_browser(page: Any, server_url: str, username: str) -> None:
+    """Sign `username` up through the form, as a person would; the page lands on /settings."""
+    page.goto(f"{server_url}/signup")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(f"{server_url}/settings")
 
 pytestmark = [
     pytest.mark.browser,
@@ -120,11 +130,7 @@ def test_sign_up_log_in_edit_profile_and_see_it(server_url: str, tmp_path: Path)
             page = browser.new_page()
             page.set_default_timeout(15_000)
 
-            page.goto(f"{server_url}/signup")
-            page.get_by_label("Username").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign up").click()
-            page.wait_for_url(f"{server_url}/settings")
+            sign_up_in_browser(page, server_url, "alice")
 
             page.get_by_text("Menu", exact=True).click()
             page.get_by_role("button", name="Log out").click()
