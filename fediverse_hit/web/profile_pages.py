@@ -24,7 +24,8 @@ from fediverse_hit.web.profile_views import people_view, person_view, relationsh
 from fediverse_hit.web.profile_works import profile_works
 from fediverse_hit.web.remote_profile_pages import remote_profile
 from fediverse_hit.web.rendering import render
-from fediverse_hit.web.sessions import read_form
+from fediverse_hit.web.same_origin import require_same_origin
+from fediverse_hit.web.sessions import read_untokened_form
 
 PEOPLE_PAGE_SIZE = 40
 MAX_PEOPLE_PAGE = 10_000
@@ -106,8 +107,9 @@ async def following_page(request: Request) -> Response:
 async def remote_follow(request: Request) -> Response:
     """`POST /@{name}/remote-follow`: a visitor gives their handle; we ask their server
     (WebFinger) where its people follow someone, and send them there."""
+    require_same_origin(request)  # no token: the profile page stays the same for every visitor
     actor = await local_person(str(request.path_params["username"]))
-    form = await read_form(request)
+    form = await read_untokened_form(request)
     handle = str(form.get("handle", "")).strip()
     urls: InstanceUrls = request.app.state.urls
     try:

@@ -19,6 +19,7 @@ from tests.web.test_contribution_pages import publish_page
 
 __all__ = ["inbox"]
 pytestmark = pytest.mark.anyio
+FROM_OUR_PAGE = {"Sec-Fetch-Site": "same-origin"}  # what a browser sends with a form posted from our own page
 
 
 async def test_own_profile_offers_edit_and_another_offers_follow_with_counts(
@@ -87,12 +88,37 @@ async def test_follow_from_your_server_sends_the_visitor_to_their_servers_templa
 ) -> None:
     await create_account("ada", "correct horse battery", urls)
     serve_jrd(inbox, [{"rel": "http://ostatus.org/schema/1.0/subscribe", "template": "https://remote.example/authorize_interaction?uri={uri}"}])
-    token = await csrf_from(anonymous, "/@ada")
+    page = await anonymous.get("/@ada", headers=HTML)
+    assert "Follow from your server" in page.text and "set-cookie" not in page.headers  # the page is the same for everyone
 
-    sent = await anonymous.post("/@ada/remote-follow", data={"csrf_token": token, "handle": "@zoe@remote.example"})
+    sent = await anonymous.post("/@ada/remote-follow", data={"handle": "@zoe@remote.example"}, headers=FROM_OUR_PAGE)
+    # An older browser sends only Origin; a script sends neither (and could forge nothing for anyone).
+    by_origin = await anonymous.post("/@ada/remote-follow", data={"handle": "@zoe@remote.example"}, headers={"Origin": urls.base})
+    by_script = await anonymous.post("/@ada/remote-follow", data={"handle": "@zoe@remote.example"})
 
-    assert sent.status_code == 303
+    assert sent.status_code == by_origin.status_code == by_script.status_code == 303
     assert sent.headers["location"] == "https://remote.example/authorize_interaction?uri=" + urls.user("ada").replace(":", "%3A").replace("/", "%2F")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},  # tried: an auto-submitting form elsewhere
+        {"Sec-Fetch-Site": "same-site", "Origin": "https://sub.remote.example"},  # tried: a sibling subdomain
+        {"Origin": "https://evil.example"},  # tried: an older browser, no Sec-Fetch-Site
+        {"Origin": "null"},  # tried: a sandboxed frame
+    ],
+)
+async def test_follow_from_your_server_refuses_a_form_posted_from_another_site(
+    inbox: InboxHarness, anonymous: httpx.AsyncClient, urls: InstanceUrls, headers: dict[str, str]
+) -> None:
+    """Without a token the form must not become an open redirect: another site cannot make a
+    visitor's browser post it and be sent on to a server of the attacker's choosing."""
+    await create_account("ada", "correct horse battery", urls)
+    serve_jrd(inbox, [{"rel": "http://ostatus.org/schema/1.0/subscribe", "template": "https://remote.example/authorize_interaction?uri={uri}"}])
+    sent = await anonymous.post("/@ada/remote-follow", data={"handle": "@zoe@remote.example"}, headers=headers)
+    assert sent.status_code == 403
+    assert "location" not in sent.headers
 
 
 @pytest.mark.parametrize(
@@ -110,8 +136,7 @@ async def test_follow_from_your_server_explains_what_went_wrong(
 ) -> None:
     await create_account("ada", "correct horse battery", urls)
     serve_jrd(inbox, links)
-    token = await csrf_from(anonymous, "/@ada")
-    answer = await anonymous.post("/@ada/remote-follow", data={"csrf_token": token, "handle": handle})
+    answer = await anonymous.post("/@ada/remote-follow", data={"handle": handle}, headers=FROM_OUR_PAGE)
     assert answer.status_code == 422
     assert problem in answer.text
 

@@ -43,6 +43,16 @@ async def test_a_second_anonymous_fetch_of_a_work_costs_no_query(
     assert await queries_of(anonymous, monkeypatch, piece.uri, Accept=accept) == 0
 
 
+async def test_a_second_anonymous_fetch_of_a_profile_costs_no_query(
+    app: Starlette, anonymous: httpx.AsyncClient, alice: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profile carries "Follow from your server", a form that prints no token, so the page
+    sets no cookie and is kept like any other public page."""
+    await publish(app, alice)
+    assert await queries_of(anonymous, monkeypatch, "/@alice", Accept="text/html") > 0
+    assert await queries_of(anonymous, monkeypatch, "/@alice", Accept="text/html") == 0
+
+
 async def test_concurrent_first_fetches_build_the_page_once(
     app: Starlette, anonymous: httpx.AsyncClient, alice: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
