@@ -85,6 +85,18 @@ def log_in(page: Any, server_url: str, username: str) -> None:
     page.wait_for_url(re.compile(re.escape(server_url) + "/@" + username))
 
 
+SETTLED_SCROLL_Y = """() => new Promise(resolve => {
+    let last = -1, unchanged = 0;
+    const look = () => {
+        const y = window.scrollY;
+        unchanged = y === last ? unchanged + 1 : 0;
+        last = y;
+        if (unchanged >= 10) resolve(y); else requestAnimationFrame(look);
+    };
+    look();
+})"""
+
+
 def test_liking_keeps_the_scroll_position(server_url: str, neighbourhood: dict[str, Any], tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     expect = sync_api.expect
@@ -100,7 +112,7 @@ def test_liking_keeps_the_scroll_position(server_url: str, neighbourhood: dict[s
             page.mouse.wheel(0, 120)
             page.wait_for_function("window.scrollY > 600")
             page.evaluate("window.stillThisPage = true")  # gone if the browser loads another page
-            before = page.evaluate("window.scrollY")
+            before = page.evaluate(SETTLED_SCROLL_Y)  # a wheel scroll may still be gliding (CI saw 120 px)
 
             card.get_by_role("button", name="Like “Study 3”").click()
             expect(card.get_by_role("button", name="Unlike “Study 3”")).to_be_focused()
