@@ -109,8 +109,9 @@ def test_liking_keeps_the_scroll_position(server_url: str, neighbourhood: dict[s
             page.goto(f"{server_url}/home")
             card = page.get_by_role("article", name="Study 3")
             card.scroll_into_view_if_needed()
+            start = page.evaluate(SETTLED_SCROLL_Y)
             page.mouse.wheel(0, 120)
-            page.wait_for_function("window.scrollY > 600")
+            page.wait_for_function("start => window.scrollY > Math.max(600, start)", arg=start)
             page.evaluate("window.stillThisPage = true")  # gone if the browser loads another page
             before = page.evaluate(SETTLED_SCROLL_Y)  # a wheel scroll may still be gliding (CI saw 120 px)
 
