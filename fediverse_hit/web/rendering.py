@@ -7,8 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fediverse_hit.services.notifications import unread_count
-from fediverse_hit.store.follows import count_pending_requests
+from fediverse_hit.store.header_counts import HeaderCounts, header_counts
 from fediverse_hit.web.read_cache import mark_anonymous_page
 from fediverse_hit.web.sessions import LazyCsrfToken, current_account
 from fediverse_hit.web.validators import PRIVATE_PAGE
@@ -20,12 +19,12 @@ async def render(
     """Render `template` with `context` plus `viewer`, `csrf_token`, `unread_notifications` and
     `pending_follow_requests` (the header shows its link only when there are any)."""
     viewer = await current_account(request)
-    actor = await viewer.actor if viewer is not None else None
+    counts = await header_counts(await viewer.actor) if viewer is not None else HeaderCounts()
     full = {
         "viewer": viewer,
         "csrf_token": LazyCsrfToken(request),
-        "unread_notifications": await unread_count(actor) if actor is not None else 0,
-        "pending_follow_requests": await count_pending_requests(actor) if actor is not None else 0,
+        "unread_notifications": counts.unread_notifications,
+        "pending_follow_requests": counts.pending_follow_requests,
         **context,
     }
     response: Response = request.app.state.templates.TemplateResponse(
@@ -37,4 +36,3 @@ async def render(
     elif status_code == 200:
         mark_anonymous_page(request.scope)
     return response
-
