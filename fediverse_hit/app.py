@@ -22,6 +22,7 @@ from fediverse_hit.web.feed_cache import FeedCache
 from fediverse_hit.web.read_cache import ReadCacheMiddleware
 from fediverse_hit.web.routes import build_routes
 from fediverse_hit.web.security_headers import SecurityHeadersMiddleware
+from fediverse_hit.web.session_accounts import SessionAccounts
 from fediverse_hit.web.templating import create_templates
 
 SESSION_COOKIE = "hit_session"
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
     app.state.urls = urls
     app.state.templates = create_templates(settings)
     app.state.feed_cache = FeedCache()
+    app.state.session_accounts = SessionAccounts()
     return app
 
 
