@@ -18,7 +18,8 @@ from fediverse_hit.store.notifications import unread_of
 
 # The SQL is built, by the same named queries the notifications and follow-request pages use, for
 # an actor with this id; no row has a negative id, so the parameters equal to it are where the
-# actor's id goes.
+# actor's id goes. Those queries must take nothing else that changes (a time, a setting): the
+# other parameters are kept as first built.
 _STAND_IN_ID = -271_828_183
 
 
