@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fediverse_hit.store.header_counts import HeaderCounts, header_counts
-from fediverse_hit.web.read_cache import mark_anonymous_page
 from fediverse_hit.store.models import Account
+from fediverse_hit.web.read_cache import mark_anonymous_page
 from fediverse_hit.web.sessions import LazyCsrfToken, csrf_token, current_account
 from fediverse_hit.web.validators import PRIVATE_PAGE
 
@@ -44,7 +44,6 @@ async def render(
     elif status_code == 200:
         mark_anonymous_page(request.scope)
     return response
-
 
 
 def render_fragment(request: Request, template: str, context: dict[str, Any], viewer: Account | None) -> str:
