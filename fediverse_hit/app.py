@@ -18,9 +18,11 @@ from fediverse_hit.settings import Settings, read_secret
 from fediverse_hit.store.change_feed import listen_for_changes
 from fediverse_hit.store.database import close_database, open_database
 from fediverse_hit.web.database_retry import DatabaseRetryMiddleware
+from fediverse_hit.web.feed_cache import FeedCache
 from fediverse_hit.web.read_cache import ReadCacheMiddleware
 from fediverse_hit.web.routes import build_routes
 from fediverse_hit.web.security_headers import SecurityHeadersMiddleware
+from fediverse_hit.web.session_accounts import SessionAccounts
 from fediverse_hit.web.templating import create_templates
 
 SESSION_COOKIE = "hit_session"
@@ -71,6 +73,8 @@ def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
     app.state.clock = _utc_now  # rate limits read the time here, so tests can step it
     app.state.urls = urls
     app.state.templates = create_templates(settings)
+    app.state.feed_cache = FeedCache()
+    app.state.session_accounts = SessionAccounts()
     return app
 
 

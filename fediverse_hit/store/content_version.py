@@ -88,13 +88,17 @@ class ReadTracker:
 
 @contextmanager
 def tracking_reads() -> Iterator[ReadTracker]:
-    """Record the tables read by statements sent inside the block (and tasks it starts)."""
+    """Record the tables read by statements sent inside the block (and tasks it starts); a
+    block inside another's counts for the outer one too."""
     tracker = ReadTracker()
+    outer = _reading.get()
     token = _reading.set(tracker.read)
     try:
         yield tracker
     finally:
         _reading.reset(token)
+        if outer is not None:
+            outer.update(tracker.read)
 
 
 def bump_version() -> None:

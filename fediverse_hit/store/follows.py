@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from fediverse_hit.protocol.vocabulary import FollowState
 from fediverse_hit.store.models import Actor, Block, Follow
@@ -65,14 +66,14 @@ async def list_following_uris(actor: Actor, offset: int, limit: int) -> list[str
     return [str(uri) for uri in rows]
 
 
+def pending_requests_of(actor: Actor) -> QuerySet[Follow]:
+    """The follow requests waiting for `actor`'s approval."""
+    return Follow.filter(followed_id=actor.id, state=FollowState.PENDING)
+
+
 async def list_pending_requests(actor: Actor) -> list[Follow]:
     """Follow requests waiting for `actor`'s approval, oldest first."""
-    return await Follow.filter(followed=actor, state=FollowState.PENDING).order_by("id").prefetch_related("follower")
-
-
-async def count_pending_requests(actor: Actor) -> int:
-    """How many follow requests wait for `actor`'s approval."""
-    return await Follow.filter(followed=actor, state=FollowState.PENDING).count()
+    return await pending_requests_of(actor).order_by("id").prefetch_related("follower")
 
 
 async def list_followers(actor: Actor) -> list[Actor]:

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 
 from fediverse_hit.store.models import Actor, Contribution, Notification
 from fediverse_hit.store.mutes import not_muted
@@ -50,8 +51,13 @@ async def list_notifications(
     return await query.order_by("-id").limit(limit).prefetch_related("from_actor", "contribution")
 
 
+def unread_of(recipient: Actor) -> QuerySet[Notification]:
+    """`recipient`'s unread notifications from people they have not muted."""
+    return Notification.filter(not_muted(recipient, "from_actor_id"), recipient_id=recipient.id, read_at=None)
+
+
 async def count_unread(recipient: Actor) -> int:
-    return await Notification.filter(not_muted(recipient, "from_actor_id"), recipient=recipient, read_at=None).count()
+    return await unread_of(recipient).count()
 
 
 async def mark_read(recipient: Actor, ids: Collection[int], when: datetime) -> int:

@@ -1,17 +1,24 @@
-"""Rendering a page template with what every page needs (viewer, CSRF token, the header's counts)."""
+"""Rendering a page template with what every page needs (viewer, CSRF token, the header's counts),
+and parts of pages rendered apart, kept, and then given the requester's CSRF token."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fediverse_hit.services.notifications import unread_count
-from fediverse_hit.store.follows import count_pending_requests
+from fediverse_hit.store.header_counts import HeaderCounts, header_counts
+from fediverse_hit.store.models import Account
 from fediverse_hit.web.read_cache import mark_anonymous_page
-from fediverse_hit.web.sessions import LazyCsrfToken, current_account
+from fediverse_hit.web.sessions import LazyCsrfToken, csrf_token, current_account
 from fediverse_hit.web.validators import PRIVATE_PAGE
+
+# What a fragment prints where a form's CSRF token goes; new in every process, so no content can
+# spell it (and if some did, it would only print the reader's own token into the reader's own page).
+CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
 
 
 async def render(
@@ -20,12 +27,12 @@ async def render(
     """Render `template` with `context` plus `viewer`, `csrf_token`, `unread_notifications` and
     `pending_follow_requests` (the header shows its link only when there are any)."""
     viewer = await current_account(request)
-    actor = await viewer.actor if viewer is not None else None
+    counts = await header_counts(await viewer.actor) if viewer is not None else HeaderCounts()
     full = {
         "viewer": viewer,
         "csrf_token": LazyCsrfToken(request),
-        "unread_notifications": await unread_count(actor) if actor is not None else 0,
-        "pending_follow_requests": await count_pending_requests(actor) if actor is not None else 0,
+        "unread_notifications": counts.unread_notifications,
+        "pending_follow_requests": counts.pending_follow_requests,
         **context,
     }
     response: Response = request.app.state.templates.TemplateResponse(
@@ -38,3 +45,16 @@ async def render(
         mark_anonymous_page(request.scope)
     return response
 
+
+def render_fragment(request: Request, template: str, context: dict[str, Any], viewer: Account | None) -> str:
+    """Render `template` (a part of a page) for `viewer`, with `CSRF_MARKER` as its forms' token."""
+    full = {"request": request, "viewer": viewer, "csrf_token": CSRF_MARKER, **context}
+    return str(request.app.state.templates.get_template(template).render(full))
+
+
+def with_csrf_token(request: Request, fragment: str) -> Markup:
+    """A fragment from `render_fragment` with the requester's CSRF token in its forms (the
+    session gets one only when the fragment has a form)."""
+    if CSRF_MARKER not in fragment:
+        return Markup(fragment)
+    return Markup(fragment.replace(CSRF_MARKER, str(escape(csrf_token(request)))))

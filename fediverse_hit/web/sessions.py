@@ -14,7 +14,6 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from fediverse_hit.errors import Forbidden, PayloadTooLarge, Unauthorized
-from fediverse_hit.store.accounts import find_account_by_id
 from fediverse_hit.store.models import Account
 
 CSRF_FIELD = "csrf_token"
@@ -70,14 +69,15 @@ async def read_untokened_form(request: Request, *, max_bytes: int = MAX_FORM_BYT
 
 async def current_account(request: Request) -> Account | None:
     """The logged-in account, or None (also when the session was revoked by an epoch bump, or the
-    account is suspended). Looked up once per request: the page handler and `render` both ask."""
+    account is suspended). Looked up once per request, the page handler and `render` both ask, and
+    kept between requests while it is unchanged (`web/session_accounts.py`)."""
     account_id = request.session.get("account_id")
     if not isinstance(account_id, int):
         return None
     known = getattr(request.state, "session_account", None)
     if known is not None and known.id == account_id:
         return known  # type: ignore[no-any-return]
-    account = await find_account_by_id(account_id)
+    account: Account | None = await request.app.state.session_accounts.find(account_id)
     if account is None or account.deleted_at is not None or account.suspended_at is not None:
         return None
     if request.session.get("epoch") != account.session_epoch:

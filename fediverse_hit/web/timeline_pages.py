@@ -1,5 +1,8 @@
 """Timeline pages: `/home` (whom you follow), `/local` (this instance), `/federated` (everything
-public we know of) and `/tags/{name}`, each paged with `?before=<cursor>` ("Older" links)."""
+public we know of) and `/tags/{name}`, each paged with `?before=<cursor>` ("Older" links).
+
+A logged-in person's feed (the cards and pager) is kept for them in `web/feed_cache.py`; the page
+around it, with the header's counts, is rendered for every request."""
 
 from __future__ import annotations
 
@@ -15,8 +18,9 @@ from fediverse_hit.store.models import Actor
 from fediverse_hit.store.timelines import Cursor, TimelineEntry
 from fediverse_hit.web.contribution_cards import build_cards
 from fediverse_hit.web.contribution_pages import viewer_actor
-from fediverse_hit.web.rendering import render
-from fediverse_hit.web.sessions import require_account
+from fediverse_hit.web.feed_cache import feed_key
+from fediverse_hit.web.rendering import render, render_fragment, with_csrf_token
+from fediverse_hit.web.sessions import current_account, require_account
 
 PAGE_SIZE = 20
 MAX_TAG = 100
@@ -36,17 +40,26 @@ def parse_before(request: Request) -> Cursor | None:
 
 async def _timeline(request: Request, viewer: Actor | None, load: Loader, context: dict[str, Any]) -> Response:
     before = parse_before(request)
-    entries = await load(viewer, before)
-    cards = await build_cards(entries, viewer, request.app.state.urls)
-    older = entries[-1].cursor if len(entries) >= PAGE_SIZE else None
-    full = {
-        "cards": cards,
-        "older_url": f"{request.url.path}?before={older}" if older is not None else "",
-        "newest_url": request.url.path if before is not None else "",
-        "back": request.url.path + (f"?before={before}" if before is not None else ""),
-        **context,
-    }
-    return await render(request, "timeline.html", full)
+    account = await current_account(request)
+
+    async def build_feed() -> str:
+        entries = await load(viewer, before)
+        cards = await build_cards(entries, viewer, request.app.state.urls)
+        older = entries[-1].cursor if len(entries) >= PAGE_SIZE else None
+        feed = {
+            "cards": cards,
+            "older_url": f"{request.url.path}?before={older}" if older is not None else "",
+            "newest_url": request.url.path if before is not None else "",
+            "back": request.url.path + (f"?before={before}" if before is not None else ""),
+            **context,
+        }
+        return render_fragment(request, "timeline_feed.html", feed, account)
+
+    if account is None:  # an anonymous visitor's page is kept whole by web/read_cache.py
+        feed = await build_feed()
+    else:
+        feed = await request.app.state.feed_cache.feed(feed_key(request, account.id), build_feed)
+    return await render(request, "timeline.html", {"feed": with_csrf_token(request, feed), **context})
 
 
 async def home_timeline(request: Request) -> Response:

@@ -27,7 +27,7 @@ from fediverse_hit.store.models import Actor, ActorKey, Follow
 from tests.cluster.cluster_processes import Cluster, ClusterProcess, running_cluster, sockets_of
 from tests.instances import POSTGRES_URL, free_port
 from tests.peer import Peer, running_peer
-from tests.web_session import logged_in, submit
+from tests.web_session import csrf_from, logged_in, submit
 
 pytestmark = [
     pytest.mark.federation,
@@ -280,3 +280,33 @@ def test_a_work_kept_by_both_web_processes_answers_410_on_both_at_once_when_dele
     answers = [cluster.web_get(web, path, accept=accept).status_code
                for web in (0, 1) for accept in ("application/activity+json", "text/html")]
     assert answers == [410, 410, 410, 410]
+
+
+def test_a_like_and_a_new_password_through_one_web_process_reach_the_others_kept_home_at_once(cluster: Cluster) -> None:
+    """Each web process keeps a logged-in person's home feed and session account (issue 11): erin
+    reads her home twice on both, likes her work through web process 1 and the like shows on both at
+    once; she changes her password on another browser and her first browser is logged out on both."""
+    cluster.cli("user", "create", "erin", "--password", PASSWORD)
+    token = cluster.cli("token", "create", "erin").strip().splitlines()[-1]
+    note = {"@context": AS, "type": "Note", "content": "Erin's piece.", "to": [PUBLIC]}
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/activity+json", "Host": cluster.domain}
+    created = httpx.post(cluster.web_url(0, "/users/erin/outbox"), json=note, headers=headers, timeout=15, trust_env=False)
+    assert created.status_code == 201, created.text
+    path = created.headers["location"].removeprefix(cluster.public_url(""))
+    erin = logged_in(cluster.web_url(0, ""), "erin", PASSWORD)
+    elsewhere = logged_in(cluster.web_url(1, ""), "erin", PASSWORD)
+    try:
+        def home(web: int) -> httpx.Response:
+            return erin.get(cluster.web_url(web, "/home"))
+
+        for web in (0, 1, 0, 1):
+            assert f'action="{path}/like"' in home(web).text
+        liked = erin.post(cluster.web_url(1, f"{path}/like"), data={"csrf_token": csrf_from(home(1)), "back": "/home"})
+        assert liked.status_code == 303
+        assert [f'action="{path}/unlike"' in home(web).text for web in (0, 1)] == [True, True]
+        fields = {"current": PASSWORD, "new": "a new horse battery", "confirmation": "a new horse battery"}
+        assert submit(elsewhere, "/settings/password", "/settings/password", fields).status_code == 303
+        assert [home(web).status_code for web in (0, 1)] == [401, 401]
+    finally:
+        erin.close()
+        elsewhere.close()

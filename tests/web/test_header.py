@@ -10,8 +10,12 @@ import pytest
 from fediverse_hit.federation.relationships import follow_account
 from fediverse_hit.federation.urls import InstanceUrls
 from fediverse_hit.services.accounts import create_account
+from fediverse_hit.services.mutes import mute_actor
+from fediverse_hit.services.notifications import notify
+from fediverse_hit.store.header_counts import HeaderCounts, header_counts
 from fediverse_hit.store.models import Account, Actor
 from tests.asgi_forms import HTML, PASSWORD, log_in
+from tests.query_counts import recorded_queries
 
 pytestmark = pytest.mark.anyio
 
@@ -51,3 +55,20 @@ async def test_visitors_see_log_in_and_a_favicon(anonymous: httpx.AsyncClient) -
     shown = header(page)
     assert "Log in" in shown and "Sign up" in shown and '<details class="menu">' not in shown
     assert (await anonymous.get("/static/favicon.svg")).headers["content-type"].startswith("image/svg+xml")
+
+
+async def test_header_counts_unread_notifications_from_unmuted_people_and_waiting_requests_in_one_query(
+    client: httpx.AsyncClient, alice: Account, urls: InstanceUrls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await Actor.filter(username="alice").update(manually_approves_followers=True)
+    me = await Actor.get(username="alice")
+    for name in ("bob", "carol"):
+        await create_account(name, PASSWORD, urls)
+        await notify(me, "like", await Actor.get(username=name))
+    await follow_account(await Actor.get(username="bob"), me, urls)  # a request, and its notification
+    await mute_actor(me, await Actor.get(username="carol"))
+    with recorded_queries(monkeypatch) as log:
+        counts = await header_counts(me)
+    assert counts == HeaderCounts(unread_notifications=2, pending_follow_requests=1) and len(log) == 1
+    shown = header((await client.get("/home", headers=HTML)).text)
+    assert '<span class="count">2<span class="visually-hidden"> unread</span>' in shown

@@ -195,6 +195,16 @@ def test_what_was_built_holds_until_a_table_it_read_changes() -> None:
     assert not stamp.holds()
 
 
+def test_what_a_block_inside_another_read_counts_for_the_outer_one() -> None:
+    with content_version.tracking_reads() as outer:
+        with content_version.tracking_reads():  # e.g. the session's account, kept apart
+            content_version.note_statement("execute_query", ('SELECT "a" FROM "accounts"',))
+    stamp = outer.stamp()
+    assert stamp is not None
+    content_version.note_statement("execute_query", ('UPDATE "accounts" SET "name"=?',))
+    assert not stamp.holds()
+
+
 def test_a_build_during_which_a_table_it_read_changed_is_not_kept() -> None:
     with content_version.tracking_reads() as tracker:
         content_version.note_statement("execute_query", ('SELECT "a" FROM "contributions"',))
